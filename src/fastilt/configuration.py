@@ -1,0 +1,307 @@
+"""Resolution of the fit parameters into per-dimension and per-direction settings.
+
+:func:`resolve_configuration` turns the user's data, sampling vectors and fit
+parameters into the attributes ILTpy users know (``tau``, ``Nx``, ``alpha_c``,
+``Delta_Q``, ...).  It validates everything first and touches no object, so a
+failed ``init`` leaves an ``IltData`` as it was.
+"""
+
+import warnings
+
+import numpy as np
+
+from . import validation as check
+from .directions import regularisation_directions
+from .kernels import (
+    LOG_AXIS_KERNELS,
+    TAU_FROM_T_KERNELS,
+    Identity,
+    IltKernel,
+    kernel_from_spec,
+)
+
+__all__ = ["resolve_configuration", "generate_tau", "VALID_ALT_G"]
+
+VALID_ALT_G = (0, 2, 4, 6, 8)
+
+
+def generate_tau(t):
+    """100 log-spaced tau from ``min(t)/1000`` to ``100 max(t)`` (relaxation data only)."""
+    t = np.asarray(t, dtype=float).ravel()
+    t_min, t_max = t.min(), t.max()
+    if t_min == 0:
+        t_min = np.mean(np.diff(t))  # the first non-zero delay stands in for zero
+    if t_min <= 0 or t_max <= 0:
+        raise ValueError(
+            "tau cannot be generated from t with non-positive values; pass tau explicitly"
+        )
+    return np.logspace(np.log10(t_min / 1000), np.log10(t_max * 100), 100)
+
+
+def _per_dimension(value, ndim, fill, name, kind):
+    """ILTpy's list parameters: a scalar or a list, padded with ``fill`` to ``ndim``."""
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    if ndim > 1 and len(values) < ndim:
+        values += [values[0] if fill is None else fill] * (ndim - len(values))
+    if not all(isinstance(v, kind) and not (kind is int and isinstance(v, bool)) for v in values):
+        raise TypeError(f"`{name}` must be a {kind.__name__} or a list of them, got {value!r}")
+    return values[:max(ndim, 1)]
+
+
+def _resolve_kernels(spec, ndim):
+    kernels = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    if len(kernels) > ndim:
+        raise ValueError(f"{len(kernels)} kernels given for {ndim}-dimensional data")
+    kernels += [Identity()] * (ndim - len(kernels))
+    kernels = [kernel_from_spec(k) for k in kernels]
+    if kernels[0].name == IltKernel.name:
+        raise ValueError("No kernel was specified for the first dimension.")
+    if kernels[0].name == Identity.name:
+        raise ValueError(
+            "The Identity kernel cannot be used in the first dimension: the first "
+            "dimension is always inverted; transpose the data accordingly."
+        )
+    return kernels
+
+
+def _resolve_base_tau(base_tau, kernels):
+    ndim = len(kernels)
+    base_tau = _per_dimension(base_tau, ndim, 0, "base_tau", int)
+    for i, kernel in enumerate(kernels):
+        if kernel.name in (Identity.name, IltKernel.name):
+            base_tau[i] = 0
+        elif kernel.name in LOG_AXIS_KERNELS:
+            base_tau[i] = 1
+        else:
+            warnings.warn(
+                f"base_tau must be set for user-defined kernels: 1 for a logarithmic, 0 for a "
+                f"linear tau axis. base_tau[{i}] is {base_tau[i]}; check that it matches tau.",
+                UserWarning,
+                stacklevel=4,
+            )
+    return base_tau
+
+
+def _resolve_sampling(data, t, user_t_spec, dim_ndim, base_tau):
+    ndim = data.ndim
+    t = [check.as_finite_array(ti, f"t[{i}]").ravel() for i, ti in enumerate(t)]
+    for i in range(ndim):
+        if base_tau[i] != 0 and not user_t_spec[i]:
+            raise ValueError(f"t[{i}] was not given: an inverted dimension needs its t.")
+    if ndim > 1 and dim_ndim is not None:
+        dim_ndim = check.as_finite_array(dim_ndim, "dim_ndim").ravel()
+        if dim_ndim.size != data.shape[-1]:
+            raise ValueError(
+                f"dim_ndim has {dim_ndim.size} values but the last data dimension has "
+                f"{data.shape[-1]}"
+            )
+        t[-1] = dim_ndim
+    for i in range(ndim):
+        if t[i].size != data.shape[i]:
+            raise ValueError(
+                f"Length of t[{i}] ({t[i].size}) does not match data.shape[{i}] ({data.shape[i]})"
+            )
+    return t
+
+
+def _resolve_tau(tau, t, kernels, base_tau):
+    ndim = len(kernels)
+    if tau is None:
+        given = []
+    elif isinstance(tau, (list, tuple)):
+        given = list(tau)
+    else:
+        given = [tau]
+    if len(given) > ndim:
+        raise ValueError(f"{len(given)} tau arrays given for {ndim}-dimensional data")
+    resolved = []
+    for i in range(ndim):
+        if i < len(given):
+            tau_i = check.as_finite_array(given[i], f"tau[{i}]")
+            if tau_i.ndim > 1 and max(tau_i.shape) != tau_i.size:
+                raise ValueError(f"tau[{i}] must be one-dimensional, got shape {tau_i.shape}")
+            tau_i = tau_i.ravel()
+        elif kernels[i].name == Identity.name:
+            tau_i = t[i]
+        elif kernels[i].name in TAU_FROM_T_KERNELS:
+            warnings.warn(
+                f"tau[{i}] was not specified, proceeding with a generated tau "
+                "(100 log-spaced points); generated tau is only valid for NMR/EPR relaxation data.",
+                UserWarning,
+                stacklevel=4,
+            )
+            tau_i = generate_tau(t[i])
+        else:
+            raise ValueError(
+                f"tau[{i}] must be given for the kernel {kernels[i].name!r} in dimension {i}"
+            )
+        if kernels[i].name == Identity.name and tau_i.size != t[i].size:
+            raise ValueError(
+                f"tau[{i}] of the Identity kernel must have the length of the data "
+                f"dimension ({t[i].size}), got {tau_i.size}"
+            )
+        if tau_i.size < 2:
+            raise ValueError(f"tau[{i}] needs at least 2 points, got {tau_i.size}")
+        if base_tau[i] != 0 and np.any(tau_i <= 0):
+            raise ValueError(
+                f"tau[{i}] must be positive on a logarithmic axis (kernel {kernels[i].name!r})"
+            )
+        resolved.append(tau_i)
+    return resolved
+
+
+def _resolve_sb(sb, ndim):
+    values = list(sb) if isinstance(sb, (list, tuple)) else [sb]
+    if not all(isinstance(v, (bool, np.bool_)) for v in values):
+        raise TypeError(f"`sb` must be a boolean or a list of booleans, got {sb!r}")
+    if ndim > 1 and any(values):
+        warnings.warn(
+            "A static baseline (sb) can only be used with 1D data; setting sb to False.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return [False] * ndim
+    return [bool(values[0])] * ndim
+
+
+def _check_schedule(p):
+    check.check_int(p["maxloop"], "maxloop", minimum=1)
+    for name in ("reg_down", "zc_down", "zc_on"):
+        check.check_int(p[name], name)
+    for name in ("c_nmax", "p_nmax", "zc_nmax"):
+        check.check_int(p[name], name, minimum=1)
+    for name in ("reg_downrate", "zc_downrate", "reg_upd", "reg_updmin", "zc_upd", "zc_updmin"):
+        check.check_fraction(p[name], name)
+    check.check_positive(p["conv_limit"], "conv_limit", allow_zero=True)
+    for name in ("alpha_0", "alpha_00", "alpha_a", "zc_max"):
+        check.check_positive(p[name], name)
+    for name in ("alpha_bc", "alpha_nn"):
+        check.check_positive(p[name], name, allow_zero=True)
+    for name in ("alpha_p", "alpha_c", "alpha_d"):
+        if p[name] is not None:
+            check.check_positive(p[name], name, allow_zero=name != "alpha_d")
+    for name in ("nn", "reg_zc", "use_svds", "store_g", "store_gamma", "force_sparse", "reg_up"):
+        check.check_bool(p[name], name)
+    check.check_fraction(p["sparse_threshold"], "sparse_threshold")
+    if p["alt_g"] not in VALID_ALT_G or isinstance(p["alt_g"], bool):
+        raise ValueError(f"Invalid alt_g value: {p['alt_g']!r}. Valid options are {list(VALID_ALT_G)}.")
+
+
+def _rms(values, directions):
+    """Per-direction values: the axis value, or the RMS of the two axes of a diagonal."""
+    values = np.asarray(values, dtype=float)
+    return np.array([
+        np.sqrt((values[a] ** 2 + values[b] ** 2) / 2) for a, b in (d.axes for d in directions)
+    ])
+
+
+def _window(values, directions):
+    """Per-direction moving-max window: diagonals take the rounded-up mean of their axes."""
+    values = np.asarray(values, dtype=float)
+    return np.array(
+        [int(np.ceil(np.mean(values[list(d.axes)]))) for d in directions], dtype=np.int64
+    )
+
+
+def resolve_configuration(data, t, user_t_spec, p):
+    """Validate and resolve the fit dict ``p`` for ``data``; returns attributes by name."""
+    ndim = data.ndim
+    _check_schedule(p)
+    kernels = _resolve_kernels(p["kernel"], ndim)
+    compress = _per_dimension(p["compress"], ndim, False, "compress", bool)
+    base_tau = _resolve_base_tau(p["base_tau"], kernels)
+    for i, kernel in enumerate(kernels):
+        if kernel.name in (Identity.name, IltKernel.name):
+            compress[i] = False
+
+    if p["reg_bc"] is None:
+        reg_bc = 2 * np.abs(np.sign(base_tau)).astype(np.int64)
+    else:
+        check.check_int(p["reg_bc"], "reg_bc", minimum=0)
+        reg_bc = np.full(ndim, p["reg_bc"], dtype=np.int64)
+
+    s = _per_dimension(p["s"], ndim, None, "s", int)
+    if any(si < 1 for si in s):
+        raise ValueError(f"`s` must be >= 1, got {p['s']!r}")
+    s = [data.shape[i] if s[i] > data.shape[i] or not compress[i] else s[i] for i in range(ndim)]
+
+    t = _resolve_sampling(data, t, user_t_spec, p["dim_ndim"], base_tau)
+    tau = _resolve_tau(p["tau"], t, kernels, base_tau)
+    sb = _resolve_sb(p["sb"], ndim)
+
+    Nx0 = np.array([ti.size for ti in tau])
+    Nx = Nx0 + np.array([int(b) for b in sb])
+    Nxtot = int(np.prod(Nx))
+    Ntau = int(np.prod(Nx0))
+
+    g_guess = p["g_guess"]
+    if g_guess is not None:
+        g_guess = check.as_finite_array(g_guess, "g_guess").astype(float)
+        g_guess = g_guess.ravel(order="F")
+        if g_guess.size != Nxtot:
+            raise ValueError(f"`g_guess` has {g_guess.size} values, expected {Nxtot}.")
+
+    sigma = p["sigma"]
+    if sigma is not None:
+        sigma = check.as_finite_array(sigma, "sigma").astype(float)
+        if sigma.shape != data.shape:
+            raise ValueError(f"sigma has shape {sigma.shape}, expected the data shape {data.shape}")
+        if np.any(sigma <= 0):
+            raise ValueError("sigma (the noise standard deviation) must be positive everywhere")
+
+    # Compliance and scale parameters, per axis first.
+    directions = regularisation_directions(ndim)
+    compressed = np.array([int(c) for c in compress])
+    n_points = np.prod(np.array(data.shape) * (1 - compressed) + compressed * np.array(s))
+    # Grid spacing at the end of each tau axis: in ln(tau) on log axes, in tau on linear ones.
+    spacing = np.array([
+        np.log(tau[i][-1]) - np.log(tau[i][-2]) if base_tau[i] != 0 else tau[i][-1] - tau[i][-2]
+        for i in range(ndim)
+    ], dtype=float)
+    if p["alpha_c"] is None:
+        alpha_c = 2 * spacing / n_points * Ntau
+    else:
+        alpha_c = p["alpha_c"] * np.ones(ndim)
+    alpha_p = 5 * alpha_c if p["alpha_p"] is None else p["alpha_p"] * np.ones(ndim)
+    alpha_a = p["alpha_a"] * np.ones(ndim)
+    alpha_d = 1 / alpha_a if p["alpha_d"] is None else p["alpha_d"] * np.ones(ndim)
+    delta_q = np.where(np.array(base_tau) != 0, spacing, spacing * np.log(10))
+
+    def extend(per_axis):
+        return _rms(per_axis, directions)
+
+    return {
+        "Nt": data.shape,
+        "ndim": ndim,
+        "idx": [list(d.axes) for d in directions],
+        "directions": directions,
+        "kernel": kernels,
+        "compress": compress,
+        "base_tau": base_tau,
+        "reg_bc": np.concatenate([reg_bc, np.zeros(ndim * ndim - ndim, dtype=np.int64)]),
+        "s": s,
+        "t": [ti.reshape(1, -1) for ti in t],
+        "tau": [ti.reshape(-1, 1) for ti in tau],
+        "sb": sb,
+        "Nx0": Nx0,
+        "Nx0tot": Ntau,
+        "Ntau": Ntau,
+        "Nx": Nx,
+        "Nxtot": Nxtot,
+        "g_guess": g_guess,
+        "sigma": sigma,
+        "alpha_0": extend(p["alpha_0"] * np.ones(ndim)),
+        "alpha_c": extend(alpha_c),
+        "alpha_p": extend(alpha_p),
+        "alpha_a": extend(alpha_a),
+        "alpha_d": extend(alpha_d),
+        "alpha_bc": p["alpha_bc"] * np.ones(ndim),
+        "alpha_nn": p["alpha_nn"] * np.ones(ndim),
+        "Delta_Q": np.array([
+            np.sqrt(delta_q[a] ** 2 + delta_q[b] ** 2) if a != b else delta_q[a]
+            for a, b in (d.axes for d in directions)
+        ]),
+        "c_nmax": _window(p["c_nmax"] * np.ones(ndim), directions),
+        "p_nmax": _window(p["p_nmax"] * np.ones(ndim), directions),
+        "zc_nmax": _window(p["zc_nmax"] * np.ones(ndim), directions),
+    }

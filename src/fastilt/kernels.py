@@ -1,0 +1,180 @@
+"""Kernel functions of the forward model ``s(t) = ∫ K(t, tau) g(tau) dtau``.
+
+A kernel object carries three attributes, the same as in ILTpy, so that kernels
+written for ILTpy work unchanged:
+
+``name``
+    identifier; the built-in names are the keys of :data:`BUILTIN_KERNELS`.
+``kernel(t, tau)``
+    called with ``t`` of shape ``(1, Nt)`` and ``tau`` of shape ``(Ntau, 1)``;
+    returns the ``(Ntau, Nt)`` matrix ``K[k, j] = kernel(t_j, tau_k)``.
+``kernel_str``
+    a human-readable formula, written into reports.
+"""
+
+import numpy as np
+
+__all__ = [
+    "IltKernel",
+    "Identity",
+    "Exponential",
+    "Diffusion",
+    "Gaussian",
+    "RealRcKernel",
+    "ImagRcKernel",
+    "BUILTIN_KERNELS",
+    "LOG_AXIS_KERNELS",
+    "kernel_from_spec",
+]
+
+
+def _identity(t, tau):
+    return np.eye(t.size)
+
+
+def _exponential(t, tau):
+    return np.exp(-t / tau)
+
+
+def _diffusion(b, d):
+    return np.exp(-b * d)
+
+
+def _gaussian(t, tau):
+    return np.exp(-(t**2) * (1 / tau) ** 2 / 2)
+
+
+def _rc_response(f, tau):
+    # Debye relaxation of one RC element: 1 / (1 + 2 pi i f tau)
+    return 1.0 / (1 + 1j * 2 * np.pi * tau * f)
+
+
+def _real_rc(f, tau):
+    return np.real(_rc_response(f, tau))
+
+
+def _imag_rc(f, tau):
+    return np.imag(_rc_response(f, tau))
+
+
+class IltKernel:
+    """Base class of all kernels; subclass it for a user-defined kernel.
+
+    Example::
+
+        class StretchedExp(IltKernel):
+            def __init__(self):
+                self.name = "stretched"
+                self.kernel = lambda t, tau: np.exp(-t / tau) ** 0.5
+                self.kernel_str = "lambda t, tau: np.exp(-t / tau) ** 0.5"
+
+    The base class itself is a placeholder meaning "no kernel chosen".
+    """
+
+    name = "_IltKernel_"
+    kernel_str = "no kernel"
+
+    def __init__(self):
+        self.name = type(self).name
+        self.kernel = _identity
+        self.kernel_str = type(self).kernel_str
+
+    def __repr__(self):
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class _BuiltinKernel(IltKernel):
+    """A kernel given by a module-level function and its formula."""
+
+    function = staticmethod(_identity)
+
+    def __init__(self):
+        self.name = type(self).name
+        self.kernel = type(self).function
+        self.kernel_str = type(self).kernel_str
+
+
+class Identity(_BuiltinKernel):
+    """Regularised but not inverted dimension (pseudo-2D/3D data)."""
+
+    name = "_identity_"
+    function = staticmethod(_identity)
+    kernel_str = "identity: K = I (dimension regularised, not inverted)"
+
+
+class Exponential(_BuiltinKernel):
+    """Relaxation decay ``exp(-t / tau)`` (T2 CPMG, echo decays)."""
+
+    name = "_exponential_"
+    function = staticmethod(_exponential)
+    kernel_str = "exp(-t / tau)"
+
+
+class Diffusion(_BuiltinKernel):
+    """Diffusion attenuation ``exp(-b D)`` (PFG NMR); ``t`` is b, ``tau`` is D."""
+
+    name = "_diffusion_"
+    function = staticmethod(_diffusion)
+    kernel_str = "exp(-b * D)"
+
+
+class Gaussian(_BuiltinKernel):
+    """Gaussian decay ``exp(-t^2 / (2 tau^2))``."""
+
+    name = "_gaussian_"
+    function = staticmethod(_gaussian)
+    kernel_str = "exp(-t**2 / (2 * tau**2))"
+
+
+class RealRcKernel(_BuiltinKernel):
+    """Real part of an RC element's response, for the distribution of relaxation times."""
+
+    name = "_real_rc_kernel_"
+    function = staticmethod(_real_rc)
+    kernel_str = "Re(1 / (1 + 2j * pi * f * tau))"
+
+
+class ImagRcKernel(_BuiltinKernel):
+    """Imaginary part of an RC element's response, for the distribution of relaxation times."""
+
+    name = "_imag_rc_kernel_"
+    function = staticmethod(_imag_rc)
+    kernel_str = "Im(1 / (1 + 2j * pi * f * tau))"
+
+
+#: Kernels that may be named by string, as in ILTpy.
+BUILTIN_KERNELS = {
+    cls.name: cls
+    for cls in (IltKernel, Identity, Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel)
+}
+
+#: Built-in kernels whose tau axis is logarithmic (base_tau = 1).
+LOG_AXIS_KERNELS = frozenset(
+    cls.name for cls in (Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel)
+)
+
+#: Built-in kernels for which a tau grid can be generated from t.
+TAU_FROM_T_KERNELS = frozenset((Exponential.name, Gaussian.name))
+
+
+def kernel_from_spec(spec):
+    """Return a kernel object for ``spec``: a kernel instance or a built-in name."""
+    if isinstance(spec, str):
+        try:
+            return BUILTIN_KERNELS[spec]()
+        except KeyError:
+            raise ValueError(
+                f"kernel {spec!r} is not a built-in kernel name; known names are "
+                f"{sorted(BUILTIN_KERNELS)}. For a user-defined kernel pass an "
+                "instance of an IltKernel subclass."
+            ) from None
+    if not isinstance(spec, IltKernel):
+        raise TypeError(
+            f"kernel must be an IltKernel instance or a built-in kernel name, got {type(spec).__name__}"
+        )
+    for attribute in ("name", "kernel", "kernel_str"):
+        if not hasattr(spec, attribute):
+            raise AttributeError(f"kernel {spec!r} is missing the required attribute {attribute!r}")
+    if not callable(spec.kernel):
+        raise TypeError(f"kernel.kernel of {spec!r} must be callable")
+    return spec

@@ -1,0 +1,111 @@
+"""Fit parameters: ILTpy's names and defaults, user overrides and ``.param`` files."""
+
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .kernels import IltKernel
+
+__all__ = ["default_parameters", "merge_parameters", "read_parameter_file", "ARRAY_ARGUMENTS"]
+
+#: Parameters given as keyword arguments of ``init`` (arrays and objects).
+ARRAY_ARGUMENTS = ("kernel", "tau", "dim_ndim", "g_guess", "sigma")
+
+
+def default_parameters():
+    """A fresh dict of every fit parameter with ILTpy 1.0.0's default value."""
+    return {
+        # uniform penalty: floor, slope and curvature compliance, global scale
+        "alpha_0": 1e-4,
+        "alpha_00": 1,
+        "alpha_p": None,  # None: 5 * alpha_c
+        "alpha_c": None,  # None: 2 * dQ * Ntau / Ndata
+        # zero-crossing penalty
+        "alpha_a": 100000,
+        "alpha_d": None,  # None: 1 / alpha_a
+        # boundary and non-negativity terms
+        "alpha_bc": 50,
+        "alpha_nn": 1000,
+        # solution strategy: 0 normal equations, 2/4/6/8 data-space forms
+        "alt_g": 0,
+        # SVD compression of the kernels
+        "compress": False,
+        "use_svds": False,
+        "s": 15,
+        "sigma": None,
+        "g_guess": None,
+        # moving-maximum windows of curvature and slope
+        "c_nmax": 3,
+        "p_nmax": 3,
+        "reg_bc": None,  # None: 2 points at each end of a log axis
+        "kernel": IltKernel(),
+        "base_tau": 1,  # 1: logarithmic tau axis, 0: linear
+        "maxloop": 100,
+        "nn": False,
+        # blending of the regularisation matrix with its previous value
+        "reg_down": 29,
+        "reg_downrate": 0.05,
+        "reg_upd": 1,
+        "reg_updmin": 0.2,
+        "reg_up": True,
+        "sb": False,  # static baseline (1D only)
+        # zero-crossing schedule
+        "reg_zc": True,
+        "zc_max": 1,
+        "zc_down": 59,
+        "zc_upd": 1,
+        "zc_updmin": 0.2,
+        "zc_downrate": 0.05,
+        "zc_on": 4,
+        "zc_nmax": 3,
+        "dim_ndim": None,
+        "tau": None,
+        "conv_limit": 1e-6,
+        "Cz": [np.array([0])],
+        "store_g": False,
+        "store_gamma": False,
+        "force_sparse": False,
+        "sparse_threshold": 0.92,
+    }
+
+
+def read_parameter_file(path):
+    """Read a JSON ``.param`` file written by :meth:`IltData.report` (or by ILTpy)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"parameter file not found: {path}")
+    with path.open("r", encoding="utf-8") as handle:
+        try:
+            parameters = json.load(handle)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path} is not a valid JSON parameter file: {err}") from None
+    if not isinstance(parameters, dict):
+        raise ValueError(f"{path} must hold a JSON object of parameter names and values")
+    return parameters
+
+
+def merge_parameters(base, parameters):
+    """Return a copy of ``base`` updated by the user's ``parameters`` (dict or file path).
+
+    Unknown names raise ``KeyError`` before anything is changed.
+    """
+    if parameters is None:
+        return copy.deepcopy(base), None
+    if isinstance(parameters, (str, Path)):
+        parameters = read_parameter_file(parameters)
+    elif not isinstance(parameters, dict):
+        raise TypeError(
+            "parameters must be a dict or the path of a parameter file, "
+            f"got {type(parameters).__name__}"
+        )
+    known = default_parameters()
+    unknown = [name for name in parameters if name not in known]
+    if unknown:
+        raise KeyError(
+            f"unknown parameter(s) {unknown}; valid names are {sorted(known)}"
+        )
+    merged = copy.deepcopy(base)
+    merged.update(copy.deepcopy(parameters))
+    return merged, parameters

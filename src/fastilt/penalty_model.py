@@ -1,0 +1,116 @@
+"""The regularisation problem as plain arrays: what both backends consume.
+
+:class:`PenaltyModel` holds the grid, the directions with their compliance
+parameters and windows, the boundary term and the update schedule.  The
+NumPy fallback (:mod:`fastilt.fallback`) and the compiled core read the same
+object, so the two can be compared step by step.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["PenaltyModel", "boundary_penalty", "blend_ratio"]
+
+
+def blend_ratio(iteration, start, rate, floor, scale):
+    """Weight of the newly built term after ``start``: ``scale * max((1 - rate)^(i - start), floor)``."""
+    if iteration > start:
+        return scale * max((1 - rate) ** (iteration - start), floor)
+    return scale
+
+
+def boundary_penalty(shape, box, reg_bc, alpha_bc):
+    """Diagonal of ``Vbc``: ``alpha_bc`` on the first and last ``reg_bc`` tau of each axis, summed."""
+    ndim = len(box)
+    vbc = np.zeros(tuple(int(n) for n in shape))
+    for axis in range(ndim):
+        width = int(reg_bc[axis])
+        if width == 0:
+            continue
+        moved = np.moveaxis(vbc, axis, 0)  # a view: writes land in vbc
+        moved[:width] += alpha_bc[axis]
+        moved[box[axis] - width : box[axis]] += alpha_bc[axis]
+    return vbc.ravel(order="F")
+
+
+@dataclass(frozen=True)
+class PenaltyModel:
+    shape: tuple  # grid Nx, dimension 0 fastest
+    box: tuple  # Nx0: the part of the grid holding distribution values
+    directions: tuple
+    alpha_0: np.ndarray  # per direction
+    alpha_p: np.ndarray
+    alpha_c: np.ndarray
+    alpha_d: np.ndarray
+    delta_q: np.ndarray
+    c_nmax: np.ndarray
+    p_nmax: np.ndarray
+    zc_nmax: np.ndarray
+    boundary: np.ndarray  # diagonal of Vbc, length prod(shape)
+    alpha_00: float
+    alpha_nn: float
+    nn: bool
+    reg_zc: bool
+    zc_on: int
+    zc_down: int
+    zc_upd: float
+    zc_updmin: float
+    zc_downrate: float
+    zc_max: float
+    reg_down: int
+    reg_upd: float
+    reg_updmin: float
+    reg_downrate: float
+
+    @classmethod
+    def from_attributes(cls, obj):
+        """Build from an initialised ``IltData`` (ILTpy's attribute names)."""
+        shape = tuple(int(n) for n in obj.Nx)
+        box = tuple(int(n) for n in obj.Nx0)
+        return cls(
+            shape=shape,
+            box=box,
+            directions=tuple(obj.directions),
+            alpha_0=np.asarray(obj.alpha_0, float),
+            alpha_p=np.asarray(obj.alpha_p, float),
+            alpha_c=np.asarray(obj.alpha_c, float),
+            alpha_d=np.asarray(obj.alpha_d, float),
+            delta_q=np.asarray(obj.Delta_Q, float),
+            c_nmax=np.asarray(obj.c_nmax),
+            p_nmax=np.asarray(obj.p_nmax),
+            zc_nmax=np.asarray(obj.zc_nmax),
+            boundary=boundary_penalty(shape, box, obj.reg_bc, obj.alpha_bc),
+            alpha_00=float(obj.alpha_00),
+            alpha_nn=float(np.ravel(obj.alpha_nn)[0]),
+            nn=bool(obj.nn),
+            reg_zc=bool(obj.reg_zc),
+            zc_on=int(obj.zc_on),
+            zc_down=int(obj.zc_down),
+            zc_upd=float(obj.zc_upd),
+            zc_updmin=float(obj.zc_updmin),
+            zc_downrate=float(obj.zc_downrate),
+            zc_max=float(obj.zc_max),
+            reg_down=int(obj.reg_down),
+            reg_upd=float(obj.reg_upd),
+            reg_updmin=float(obj.reg_updmin),
+            reg_downrate=float(obj.reg_downrate),
+        )
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape))
+
+    @property
+    def initial_scale(self):
+        """``Γ0 = initial_scale * I``: ILTpy starts from ``alpha_00 / mean(alpha_0)``."""
+        return self.alpha_00 / np.mean(self.alpha_0)
+
+    def zero_crossing_ratio(self, iteration):
+        return blend_ratio(iteration, self.zc_down, self.zc_downrate, self.zc_updmin, self.zc_upd)
+
+    def gamma_ratio(self, iteration):
+        """Weight of the new Γ against the previous one (1: no blending before ``reg_down``)."""
+        if iteration <= self.reg_down:
+            return 1.0
+        return blend_ratio(iteration, self.reg_down, self.reg_downrate, self.reg_updmin, self.reg_upd)
