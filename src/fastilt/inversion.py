@@ -228,3 +228,25 @@ class IltData:
         self.fit = apply_per_dimension(self.g, [K.T for K in self.K])
         self.residuals = self.fit - self.data
         self.inverted = True
+
+    # ------------------------------------------------------- statistics, report
+    def iltstats(self, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None):
+        """Uncertainty by ``n`` re-inversions of ``fit`` plus unit Gaussian noise.
+
+        Sets ``statistics`` (see :func:`fastilt.statistics.iltstats`).
+        """
+        from .statistics import iltstats
+
+        iltstats(self, n=n, solver=solver, n_jobs=n_jobs, verbose=verbose, random_seed=random_seed)
+
+    def report(self, filepath=None, save_arrays=False, level=0, parameters_to_file=False):
+        """Write a text report (and optionally ``.param`` and ``.npz`` files) of the inversion."""
+        from .reporting import iltreport
+
+        iltreport(
+            self,
+            filepath=filepath,
+            save_arrays=save_arrays,
+            level=level,
+            parameters_to_file=parameters_to_file,
+        )
