@@ -97,20 +97,23 @@ class PythonPenalties:
 def iterate(penalties, solve, g, gamma, maxloop, conv_limit, on_iteration=None):
     """ILTpy's fixed-point iteration: rebuild Γ from g, solve, stop on a small relative change.
 
-    ``solve(gamma) -> g``; ``on_iteration(i, g, gamma)`` is called after every
-    solve (storage of intermediate results, progress).  Returns the final
+    ``solve(gamma) -> g``; ``on_iteration(i, g, gamma_factory)`` is called
+    after every solve and with ``i = -1`` for the start (storage of
+    intermediate results, progress).  Returns the final
     ``g`` and ``Γ``, the convergence list (``None`` after an early stop) and
     the zero-crossing state ``Cz``.
     """
     Cz = [np.zeros(1) for _ in penalties.model.directions]
     convergence = [None] * maxloop
+    if on_iteration is not None:
+        on_iteration(-1, g, lambda gamma=gamma: gamma)
     for i in range(maxloop):
         previous = g
         gamma = penalties.gamma(g, i, Cz, gamma)
         g = solve(gamma)
         convergence[i] = float(np.linalg.norm(g - previous) / np.linalg.norm(g))
         if on_iteration is not None:
-            on_iteration(i, g, gamma)
+            on_iteration(i, g, lambda gamma=gamma: gamma)
         if convergence[i] < conv_limit:
             break
     return g, gamma, convergence, Cz

@@ -14,6 +14,7 @@ from .fallback import PythonPenalties, iterate
 from .forward_model import apply_per_dimension, build_forward_model, kernel_matrices, kernel_sparsity
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
+from .backends import check_solver, select_backend
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
 __all__ = ["IltData"]
@@ -144,9 +145,8 @@ class IltData:
 
     # ---------------------------------------------------------------- invert
     def _linear_step(self, solver):
-        """``gamma -> g`` for this problem: normal equations or a data-space form."""
+        """``gamma -> g`` solved in Python: a data-space form, a user callable or ILTpy's default."""
         if self.alt_g != 0:
-            self.solver_type = "alt_g"
             return DataSpaceSolver(
                 self.alt_g,
                 self.K0comp,
@@ -154,13 +154,7 @@ class IltData:
                 weights=self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None,
                 m_weighted=self.__dict__.get("mcompbar"),
             )
-        if solver is None:
-            solve = default_solver(sp.issparse(self.W))
-        elif callable(solver):
-            self.solver_type = "user-defined"
-            solve = solver
-        else:
-            raise TypeError(f"solver must be a callable solver(A, b), got {type(solver).__name__}")
+        solve = solver if callable(solver) else default_solver(sp.issparse(self.W))
         W, Y = self.W, self.Y
 
         def step(gamma):
@@ -171,47 +165,76 @@ class IltData:
 
         return step
 
-    def invert(self, solver=None, verbose=1):
+    def invert(self, solver=None, verbose=1, backend="auto"):
         """Run the regularised inversion; sets ``g``, ``fit``, ``residuals``, ``convergence``.
 
-        ``solver(A, b) -> g`` may replace the linear solve of ``(W + Γ) g = Y``
-        (``A`` is a dense ndarray or a scipy CSC matrix, ``b`` of shape (n, 1)).
+        ``solver`` is ``None``/``"auto"``, a built-in solver name (``"dense"``,
+        ``"band"``, ``"cholmod"``, ``"superlu"``; see :mod:`fastilt.compiled`) or,
+        as in ILTpy, a callable ``solver(A, b) -> g`` for ``(W + Γ) g = Y``
+        (``A`` a dense ndarray or a SciPy CSC matrix, ``b`` of shape (n, 1)).
+        ``backend`` is ``"auto"`` (compiled where built), ``"compiled"`` or
+        ``"python"`` (the NumPy/SciPy implementation, mirroring ILTpy's solves).
         ``verbose > 0`` shows a progress bar.
         """
         if not self.initialized:
             raise RuntimeError(
                 "invert() called on an uninitialized IltData object. Please call init() first."
             )
+        backend = select_backend(backend)
+        solver = check_solver(solver, backend)
         vprint = print if verbose > 0 else (lambda *a, **k: None)
-        step = self._linear_step(solver)
+        if self.alt_g != 0:
+            self.solver_type = "alt_g"
+        elif callable(solver):
+            self.solver_type = "user-defined"
+        else:
+            self.solver_type = "default-sparse" if sp.issparse(self.W) else "default-dense"
         model = self.penalty_model
-        penalties = PythonPenalties(model)
-        gamma = sp.diags_array(np.full(model.size, model.initial_scale)).tocsc()
-        g = self.g_guess.copy() if self.g_guess is not None else step(gamma)
+        g_guess = None if self.g_guess is None else self.g_guess.copy()
 
-        g_list = [g.reshape(self.Nx, order="F")] if self.store_g else None
-        gamma_list = [gamma] if self.store_gamma else None
+        g_list = [] if self.store_g else None
+        gamma_list = [] if self.store_gamma else None
         bar = tqdm(total=self.maxloop, disable=verbose <= 0, desc="fastilt", unit="it")
 
         def on_iteration(i, g_i, gamma_i):
-            bar.update(1)
+            if i >= 0:
+                bar.update(1)
             if g_list is not None:
                 g_list.append(g_i.reshape(self.Nx, order="F"))
             if gamma_list is not None:
-                gamma_list.append(gamma_i)
+                gamma_list.append(gamma_i())
 
         vprint("Starting iterations ...")
         start = time.time()
         try:
-            g, gamma, convergence, Cz = iterate(
-                penalties, step, g, gamma, self.maxloop, self.conv_limit, on_iteration
-            )
+            if backend == "python":
+                step = self._linear_step(solver)
+                gamma = sp.diags_array(np.full(model.size, model.initial_scale)).tocsc()
+                g0 = g_guess if g_guess is not None else step(gamma)
+                g, gamma, convergence, Cz = iterate(
+                    PythonPenalties(model), step, g0, gamma, self.maxloop, self.conv_limit, on_iteration
+                )
+            else:
+                from .compiled import run_compiled
+
+                uses_python_step = self.alt_g != 0 or callable(solver)
+                g, gamma, convergence, Cz = run_compiled(
+                    model,
+                    self.__dict__.get("W"),
+                    self.__dict__.get("Y"),
+                    self._linear_step(solver) if uses_python_step else (solver or "auto"),
+                    g_guess,
+                    self.maxloop,
+                    self.conv_limit,
+                    on_iteration,
+                )
         finally:
             bar.close()
         self.inversion_time = round(time.time() - start, 3)
         done = sum(c is not None for c in convergence)
         if done < self.maxloop:
             vprint(f"Convergence limit reached at iteration {done - 1}.")
+        self.backend = backend
         self._store_results(g, gamma, convergence, Cz, g_list, gamma_list)
         vprint("Done.")
 

@@ -1,0 +1,61 @@
+#include "iteration.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace fastilt {
+
+Iteration::Iteration(PenaltyAssembler assembler, NormalEquations system, std::vector<double> y,
+                     int maxloop, double conv_limit)
+    : assembler_(std::move(assembler)), system_(std::move(system)), y_(std::move(y)),
+      maxloop_(maxloop), conv_limit_(conv_limit) {
+  if (static_cast<std::int64_t>(y_.size()) != assembler_.grid().size)
+    throw std::invalid_argument("Y must have one value per grid point");
+  next_.resize(y_.size());
+}
+
+void Iteration::start(const std::vector<double>& g0) {
+  if (g0.size() != y_.size()) throw std::invalid_argument("g0 has the wrong size");
+  assembler_.reset();
+  convergence_.clear();
+  g_ = g0;
+}
+
+void Iteration::start_from_solve() {
+  assembler_.reset();
+  convergence_.clear();
+  g_.resize(y_.size());
+  system_.solve(assembler_.gamma(), y_.data(), g_.data());
+}
+
+bool Iteration::finished() const {
+  if (convergence_.empty()) return maxloop_ == 0;
+  return next_iteration() >= maxloop_ || convergence_.back() < conv_limit_;
+}
+
+void Iteration::accept(std::vector<double>& g_next, const IterationCallback& callback) {
+  double change = 0, norm = 0;
+  for (std::size_t j = 0; j < g_.size(); ++j) {
+    change += (g_next[j] - g_[j]) * (g_next[j] - g_[j]);
+    norm += g_next[j] * g_next[j];
+  }
+  g_.swap(g_next);
+  convergence_.push_back(std::sqrt(change) / std::sqrt(norm));
+  if (callback) callback(next_iteration() - 1);
+}
+
+void Iteration::run(const IterationCallback& callback) {
+  while (!finished()) {
+    assembler_.assemble(g_.data(), next_iteration());
+    system_.solve(assembler_.gamma(), y_.data(), next_.data());
+    accept(next_, callback);
+  }
+}
+
+void Iteration::complete(const std::vector<double>& g_next, const IterationCallback& callback) {
+  if (g_next.size() != g_.size()) throw std::invalid_argument("solution has the wrong size");
+  std::vector<double> copy = g_next;
+  accept(copy, callback);
+}
+
+}  // namespace fastilt

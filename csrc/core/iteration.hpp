@@ -1,0 +1,49 @@
+// ILTpy's fixed-point iteration, entirely in C++: rebuild Γ from g, solve the
+// regularised normal equations, stop on a small relative change of g.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "normal_equations.hpp"
+#include "penalty.hpp"
+
+namespace fastilt {
+
+// Called after each iteration with its index; may throw to abort (Ctrl-C).
+using IterationCallback = std::function<void(int)>;
+
+class Iteration {
+ public:
+  Iteration(PenaltyAssembler assembler, NormalEquations system, std::vector<double> y,
+            int maxloop, double conv_limit);
+
+  // Start from a given distribution, or from (W + Γ0)^{-1} Y.
+  void start(const std::vector<double>& g0);
+  void start_from_solve();
+
+  // Run until converged or maxloop.  A failed factorisation throws
+  // NotPositiveDefinite and leaves the failed iteration's Γ assembled, so the
+  // caller can solve it another way and hand the result to complete().
+  void run(const IterationCallback& callback);
+  void complete(const std::vector<double>& g_next, const IterationCallback& callback);
+
+  bool finished() const;
+  int next_iteration() const { return static_cast<int>(convergence_.size()); }
+  const std::vector<double>& g() const { return g_; }
+  const std::vector<double>& convergence() const { return convergence_; }
+  const PenaltyAssembler& assembler() const { return assembler_; }
+  const NormalEquations& system() const { return system_; }
+
+ private:
+  void accept(std::vector<double>& g_next, const IterationCallback& callback);
+
+  PenaltyAssembler assembler_;
+  NormalEquations system_;
+  std::vector<double> y_, g_, next_;
+  std::vector<double> convergence_;
+  int maxloop_;
+  double conv_limit_;
+};
+
+}  // namespace fastilt

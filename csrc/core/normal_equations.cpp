@@ -1,0 +1,152 @@
+#include "normal_equations.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "../linalg/cholesky.hpp"
+#ifdef FASTILT_HAVE_CHOLMOD
+#include "../linalg/cholmod_solver.hpp"
+#endif
+
+namespace fastilt {
+
+#ifndef FASTILT_HAVE_CHOLMOD
+// Only the name is needed for the unique_ptr member when CHOLMOD is absent.
+class CholmodSolver {
+ public:
+  void solve(const double*, double*, std::int64_t) {}
+};
+#endif
+
+bool have_cholmod() {
+#ifdef FASTILT_HAVE_CHOLMOD
+  return true;
+#else
+  return false;
+#endif
+}
+
+NormalEquations::NormalEquations(Layout layout, const Grid& grid)
+    : layout_(layout), grid_(grid), n_(grid.size) {}
+NormalEquations::NormalEquations(NormalEquations&&) noexcept = default;
+NormalEquations::~NormalEquations() = default;
+
+NormalEquations NormalEquations::dense(const Grid& grid, const StencilMatrix&, std::vector<double> w) {
+  NormalEquations eq(Layout::Dense, grid);
+  if (static_cast<std::int64_t>(w.size()) != eq.n_ * eq.n_)
+    throw std::invalid_argument("dense W must be n x n");
+  eq.base_ = std::move(w);
+  eq.assembled_.resize(eq.base_.size());
+  return eq;
+}
+
+NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma,
+                                      std::vector<double> w_band, std::int64_t kd) {
+  NormalEquations eq(Layout::Band, grid);
+  for (std::int64_t lin : gamma.linear)
+    if (lin > kd) throw std::invalid_argument("bandwidth smaller than the stencil of Γ");
+  if (static_cast<std::int64_t>(w_band.size()) != (kd + 1) * eq.n_)
+    throw std::invalid_argument("band W must be (kd + 1) x n");
+  eq.kd_ = kd;
+  eq.base_ = std::move(w_band);
+  eq.assembled_.resize(eq.base_.size());
+  return eq;
+}
+
+NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& gamma,
+                                        const std::vector<std::int64_t>& indptr,
+                                        const std::vector<std::int64_t>& indices,
+                                        const std::vector<double>& data, bool natural_ordering) {
+#ifndef FASTILT_HAVE_CHOLMOD
+  (void)grid, (void)gamma, (void)indptr, (void)indices, (void)data, (void)natural_ordering;
+  throw std::runtime_error("fastilt was built without CHOLMOD");
+#else
+  NormalEquations eq(Layout::Csc, grid);
+  const std::int64_t n = eq.n_;
+  if (static_cast<std::int64_t>(indptr.size()) != n + 1)
+    throw std::invalid_argument("W indptr must have n + 1 entries");
+  const std::size_t noff = gamma.offsets.size();
+  // Pattern: lower triangle of W united with every stencil slot of Γ.
+  std::vector<std::int64_t> rows;
+  std::array<std::int64_t, kMaxDim> x;
+  eq.indptr_.assign(n + 1, 0);
+  for (std::int64_t i = 0; i < n; ++i) {
+    rows.clear();
+    for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
+      if (indices[s] >= i) rows.push_back(indices[s]);
+    grid.coords(i, x);
+    for (std::size_t o = 0; o < noff; ++o)
+      if (Grid::inside(x, gamma.offsets[o], grid.shape)) rows.push_back(i + gamma.linear[o]);
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    eq.indices_.insert(eq.indices_.end(), rows.begin(), rows.end());
+    eq.indptr_[i + 1] = static_cast<std::int64_t>(eq.indices_.size());
+  }
+  auto position = [&](std::int64_t row, std::int64_t col) {
+    const auto first = eq.indices_.begin() + eq.indptr_[col];
+    const auto last = eq.indices_.begin() + eq.indptr_[col + 1];
+    return static_cast<std::int64_t>(std::lower_bound(first, last, row) - eq.indices_.begin());
+  };
+  eq.base_.assign(eq.indices_.size(), 0.0);
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
+      if (indices[s] >= i) eq.base_[position(indices[s], i)] += data[s];
+  eq.slot_position_.assign(noff * n, -1);
+  for (std::int64_t i = 0; i < n; ++i) {
+    grid.coords(i, x);
+    for (std::size_t o = 0; o < noff; ++o)
+      if (Grid::inside(x, gamma.offsets[o], grid.shape))
+        eq.slot_position_[o * n + i] = position(i + gamma.linear[o], i);
+  }
+  eq.assembled_.resize(eq.base_.size());
+  eq.cholmod_ = std::make_unique<CholmodSolver>(
+      n, eq.indptr_.data(), eq.indices_.data(),
+      natural_ordering ? CholmodSolver::Ordering::Natural : CholmodSolver::Ordering::Default, 1);
+  return eq;
+#endif
+}
+
+void NormalEquations::add_gamma(const StencilMatrix& gamma) {
+  std::copy(base_.begin(), base_.end(), assembled_.begin());
+  const std::int64_t n = n_;
+  double* a = assembled_.data();
+  for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {
+    const double* v = gamma.values.data() + o * n;
+    const std::int64_t lin = gamma.linear[o];
+    switch (layout_) {
+      case Layout::Dense:  // entry (i + lin, i) of the column-major matrix
+        for (std::int64_t i = 0; i + lin < n; ++i) a[(i + lin) + i * n] += v[i];
+        break;
+      case Layout::Band:  // LAPACK lower band storage: ab[lin + i * (kd + 1)]
+        for (std::int64_t i = 0; i + lin < n; ++i) a[lin + i * (kd_ + 1)] += v[i];
+        break;
+      case Layout::Csc: {
+        const std::int64_t* pos = slot_position_.data() + o * n;
+        for (std::int64_t i = 0; i < n; ++i)
+          if (pos[i] >= 0) a[pos[i]] += v[i];
+        break;
+      }
+    }
+  }
+}
+
+void NormalEquations::solve(const StencilMatrix& gamma, const double* y, double* x) {
+  add_gamma(gamma);
+  std::copy(y, y + n_, x);
+  switch (layout_) {
+    case Layout::Dense:
+      dense_cholesky_factor(assembled_.data(), n_);
+      dense_cholesky_solve(assembled_.data(), n_, x, 1);
+      break;
+    case Layout::Band:
+      band_cholesky_factor(assembled_.data(), n_, kd_);
+      band_cholesky_solve(assembled_.data(), n_, kd_, x, 1);
+      break;
+    case Layout::Csc:
+      cholmod_->solve(assembled_.data(), x, 1);
+      break;
+  }
+}
+
+}  // namespace fastilt

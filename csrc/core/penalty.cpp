@@ -1,0 +1,235 @@
+#include "penalty.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace fastilt {
+namespace {
+
+using Coords = std::array<std::int64_t, kMaxDim>;
+
+Offset negate(const Offset& d) { return {-d[0], -d[1], -d[2]}; }
+Offset difference(const Offset& a, const Offset& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
+
+double blend(int iteration, int start, double rate, double floor, double scale) {
+  if (iteration > start) return scale * std::max(std::pow(1 - rate, iteration - start), floor);
+  return scale;
+}
+
+}  // namespace
+
+double Schedule::zero_crossing_ratio(int iteration) const {
+  return blend(iteration, zc_down, zc_downrate, zc_updmin, zc_upd);
+}
+
+double Schedule::gamma_ratio(int iteration) const {
+  if (iteration <= reg_down) return 1.0;
+  return blend(iteration, reg_down, reg_downrate, reg_updmin, reg_upd);
+}
+
+void moving_max(const Grid& grid, const Coords& extent, const Offset& step, int nmax,
+                const double* v, double* out) {
+  const std::int64_t n = grid.size;
+  if (nmax <= 1) {
+    std::copy(v, v + n, out);
+    return;
+  }
+  // Even windows lean ahead, as in ILTpy.
+  const int n_back = nmax % 2 ? nmax / 2 : nmax / 2 - 1;
+  const int n_ahead = nmax / 2;
+  const std::int64_t lin = grid.linear(step);
+  Coords x;
+  for (std::int64_t i = 0; i < n; ++i) {
+    grid.coords(i, x);
+    if (!Grid::inside(x, {0, 0, 0}, extent)) {
+      out[i] = v[i];
+      continue;
+    }
+    double m = -INFINITY;
+    for (int o = -n_back; o <= n_ahead; ++o) {
+      const Offset d{o * step[0], o * step[1], o * step[2]};
+      m = std::max(m, Grid::inside(x, d, extent) ? v[i + o * lin] : 0.0);
+    }
+    out[i] = m;
+  }
+}
+
+PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
+                                   std::vector<double> boundary, Schedule schedule)
+    : grid_(grid), dirs_(std::move(directions)), boundary_(std::move(boundary)),
+      schedule_(schedule) {
+  if (static_cast<std::int64_t>(boundary_.size()) != grid_.size)
+    throw std::invalid_argument("boundary must have one value per grid point");
+  row_points_.push_back({0, 0, 0});
+  for (const auto& d : dirs_) {
+    plus_point_.push_back(static_cast<int>(row_points_.size()));
+    row_points_.push_back(d.step);
+    minus_point_.push_back(static_cast<int>(row_points_.size()));
+    row_points_.push_back(negate(d.step));
+  }
+  const std::size_t np = row_points_.size();
+  gamma_.add({0, 0, 0});
+  pair_offset_.assign(np * np, -1);
+  pair_base_is_p_.assign(np * np, 0);
+  for (std::size_t p = 0; p < np; ++p) {
+    for (std::size_t q = p; q < np; ++q) {
+      // Entry (row point q, row point p): coupling offset q - p from p.
+      const Offset d = difference(row_points_[q], row_points_[p]);
+      const bool forward = is_forward(d);
+      pair_offset_[p * np + q] = gamma_.add(forward ? d : negate(d));
+      pair_base_is_p_[p * np + q] = forward;
+    }
+  }
+  for (const auto& d : gamma_.offsets) gamma_.linear.push_back(grid_.linear(d));
+  const std::size_t n = static_cast<std::size_t>(grid_.size);
+  gamma_.values.assign(gamma_.offsets.size() * n, 0.0);
+  previous_.assign(gamma_.values.size(), 0.0);
+  sqrt_gamma_.assign(dirs_.size(), std::vector<double>(n));
+  inv_gamma_.assign(dirs_.size(), std::vector<double>(n));
+  work_.resize(n);
+  work2_.resize(n);
+  reset();
+}
+
+void PenaltyAssembler::reset() {
+  const std::size_t n = static_cast<std::size_t>(grid_.size);
+  std::fill(gamma_.values.begin(), gamma_.values.end(), 0.0);
+  std::fill(gamma_.values.begin(), gamma_.values.begin() + n, schedule_.initial_scale);
+  previous_ = gamma_.values;
+  cz_.assign(dirs_.size(), std::vector<double>(n, 0.0));
+}
+
+void PenaltyAssembler::uniform_weights(const double* g) {
+  const std::int64_t n = grid_.size;
+  Coords x;
+  for (std::size_t k = 0; k < dirs_.size(); ++k) {
+    const Direction& dir = dirs_[k];
+    const Offset back = negate(dir.step);
+    const std::int64_t lin = grid_.linear(dir.step);
+    // Squared curvature into work_, squared slope into work2_.
+    for (std::int64_t i = 0; i < n; ++i) {
+      grid_.coords(i, x);
+      double curvature = 0, slope = 0;
+      if (Grid::inside(x, {0, 0, 0}, grid_.box)) {
+        const double ahead = Grid::inside(x, dir.step, grid_.box) ? g[i + lin] : 0.0;
+        const double behind = Grid::inside(x, back, grid_.box) ? g[i - lin] : 0.0;
+        curvature = ahead - 2 * g[i] + behind;
+        slope = (ahead - behind) / 2;
+      }
+      work_[i] = curvature * curvature;
+      work2_[i] = slope * slope;
+    }
+    std::vector<double>& c = sqrt_gamma_[k];  // scratch before it takes sqrt(γ)
+    moving_max(grid_, grid_.box, dir.step, dir.c_nmax, work_.data(), c.data());
+    moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
+    const double dq = dir.delta_q;
+    const double floor = dir.alpha_0 * std::pow(dq, 5);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
+      inv_gamma_[k][i] = inv;
+      c[i] = std::sqrt(1 / inv);
+    }
+  }
+}
+
+void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
+  const std::int64_t n = grid_.size;
+  const double ratio = schedule_.zero_crossing_ratio(iteration);
+  Coords x;
+  auto sign = [](double v) { return static_cast<double>((v > 0) - (v < 0)); };
+  for (std::size_t k = 0; k < dirs_.size(); ++k) {
+    const Direction& dir = dirs_[k];
+    if (!dir.is_axis) continue;
+    const Offset back = negate(dir.step);
+    const std::int64_t lin = grid_.linear(dir.step);
+    const double dq = dir.delta_q;
+    for (std::int64_t i = 0; i < n; ++i) {
+      grid_.coords(i, x);
+      double crossing = 0;
+      if (Grid::inside(x, {0, 0, 0}, grid_.box)) {
+        const double s = sign(g[i]);
+        // mean sign of the two neighbours (|P_k| has 1/2 per neighbour)
+        const double around = 0.5 * ((Grid::inside(x, dir.step, grid_.box) ? sign(g[i + lin]) : 0.0) +
+                                     (Grid::inside(x, back, grid_.box) ? sign(g[i - lin]) : 0.0));
+        crossing = dq * (1 - s * around);
+      }
+      work_[i] = std::min(crossing / (dir.alpha_d * dq * dq * dq),
+                          schedule_.zc_max / inv_gamma_[k][i]);
+    }
+    moving_max(grid_, grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
+    std::vector<double>& cz = cz_[k];
+    for (std::int64_t i = 0; i < n; ++i) cz[i] = (1 - ratio) * cz[i] + ratio * work2_[i];
+  }
+}
+
+void PenaltyAssembler::assemble(const double* g, int iteration) {
+  const std::int64_t n = grid_.size;
+  const std::size_t np = row_points_.size();
+  uniform_weights(g);
+  const bool zc = schedule_.reg_zc && iteration > schedule_.zc_on;
+  if (zc) zero_crossing_weights(g, iteration);
+  // Γ of the last iteration, for blending.
+  std::swap(previous_, gamma_.values);
+  std::fill(gamma_.values.begin(), gamma_.values.end(), 0.0);
+  double* values = gamma_.values.data();
+
+  std::vector<double> l(np), m(np);
+  std::vector<char> valid(np);
+  Coords x;
+  for (std::int64_t r = 0; r < n; ++r) {
+    grid_.coords(r, x);
+    if (!Grid::inside(x, {0, 0, 0}, grid_.box)) continue;  // empty rows of L and M
+    // Row r of L = Σ_k diag(sqrt γ_k) G_k and of M = Σ_k diag(sqrt Cz_k) P_k.
+    std::fill(l.begin(), l.end(), 0.0);
+    std::fill(m.begin(), m.end(), 0.0);
+    valid[0] = 1;
+    for (std::size_t k = 0; k < dirs_.size(); ++k) {
+      const Direction& dir = dirs_[k];
+      const int pp = plus_point_[k], pm = minus_point_[k];
+      valid[pp] = Grid::inside(x, dir.step, grid_.box);
+      valid[pm] = Grid::inside(x, row_points_[pm], grid_.box);
+      const double a = sqrt_gamma_[k][r];
+      l[0] -= 2 * a;
+      if (valid[pp]) l[pp] = a;
+      if (valid[pm]) l[pm] = a;
+      if (zc && dir.is_axis) {
+        const double b = std::sqrt(cz_[k][r]);
+        if (valid[pp]) m[pp] = 0.5 * b;
+        if (valid[pm]) m[pm] = -0.5 * b;
+      }
+    }
+    // Γ += l lᵀ + m mᵀ, lower triangle in stencil storage.
+    for (std::size_t p = 0; p < np; ++p) {
+      if (!valid[p]) continue;
+      for (std::size_t q = p; q < np; ++q) {
+        if (!valid[q]) continue;
+        const double v = l[p] * l[q] + m[p] * m[q];
+        const std::size_t pair = p * np + q;
+        const int o = pair_offset_[pair];
+        const std::int64_t base = r + grid_.linear(pair_base_is_p_[pair] ? row_points_[p] : row_points_[q]);
+        values[o * n + base] += v;
+      }
+    }
+  }
+  for (std::int64_t i = 0; i < n; ++i) {
+    double diagonal = boundary_[i];
+    if (schedule_.nn) {
+      const double s = static_cast<double>((g[i] > 0) - (g[i] < 0));
+      diagonal += 0.5 * schedule_.alpha_nn * (1 - s);
+    }
+    values[i] += diagonal;
+  }
+  const double scale = schedule_.alpha_00;
+  const double ratio = schedule_.gamma_ratio(iteration);
+  if (ratio == 1.0) {
+    for (double& v : gamma_.values) v *= scale;
+  } else {
+    for (std::size_t s = 0; s < gamma_.values.size(); ++s)
+      gamma_.values[s] = ratio * scale * gamma_.values[s] + (1 - ratio) * previous_[s];
+  }
+}
+
+}  // namespace fastilt

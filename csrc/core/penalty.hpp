@@ -1,0 +1,80 @@
+// Assembly of the regularisation matrix Γ from the current distribution g:
+// uniform penalty, zero-crossing penalty, boundary and non-negativity terms,
+// written straight into stencil storage (no sparse matrix products).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "grid.hpp"
+
+namespace fastilt {
+
+// One regularisation direction (axis, diagonal or anti-diagonal).
+struct Direction {
+  Offset step{0, 0, 0};
+  bool is_axis = true;
+  double alpha_0 = 0, alpha_p = 0, alpha_c = 0, alpha_d = 0, delta_q = 1;
+  int c_nmax = 1, p_nmax = 1, zc_nmax = 1;
+};
+
+// Update schedule and global weights (ILTpy's parameter names).
+struct Schedule {
+  double alpha_00 = 1, alpha_nn = 0;
+  bool nn = false, reg_zc = true;
+  int zc_on = 4, zc_down = 59;
+  double zc_upd = 1, zc_updmin = 0.2, zc_downrate = 0.05, zc_max = 1;
+  int reg_down = 29;
+  double reg_upd = 1, reg_updmin = 0.2, reg_downrate = 0.05;
+  double initial_scale = 1;  // Γ0 = initial_scale * I
+
+  double zero_crossing_ratio(int iteration) const;
+  double gamma_ratio(int iteration) const;  // 1: no blending yet
+};
+
+// Moving maximum of v along `step` over the points inside `extent`, window
+// offsets -n_back..n_ahead, points beyond `extent` counting as zero.  Points
+// outside `extent` keep their value.  out must not alias v.
+void moving_max(const Grid& grid, const std::array<std::int64_t, kMaxDim>& extent,
+                const Offset& step, int nmax, const double* v, double* out);
+
+class PenaltyAssembler {
+ public:
+  PenaltyAssembler(Grid grid, std::vector<Direction> directions, std::vector<double> boundary,
+                   Schedule schedule);
+
+  // Γ of iteration `iteration` from g; updates the zero-crossing state and
+  // blends with the previous Γ.  Result in gamma().values.
+  void assemble(const double* g, int iteration);
+  // Back to the start of an inversion: Γ = Γ0, Cz = 0.
+  void reset();
+
+  const Grid& grid() const { return grid_; }
+  const StencilMatrix& gamma() const { return gamma_; }
+  const std::vector<std::vector<double>>& zero_crossing_state() const { return cz_; }
+
+ private:
+  void uniform_weights(const double* g);
+  void zero_crossing_weights(const double* g, int iteration);
+
+  Grid grid_;
+  std::vector<Direction> dirs_;
+  std::vector<double> boundary_;
+  Schedule schedule_;
+
+  // Points of one row of L (and M): 0 and ±step of every direction.
+  std::vector<Offset> row_points_;
+  std::vector<int> plus_point_, minus_point_;  // per direction
+  // For a pair of row points (p <= q): stencil offset and which point is the column.
+  std::vector<int> pair_offset_;
+  std::vector<char> pair_base_is_p_;
+
+  StencilMatrix gamma_;
+  std::vector<double> previous_;                  // Γ of the last iteration
+  std::vector<std::vector<double>> sqrt_gamma_;   // per direction: sqrt(γ_k)
+  std::vector<std::vector<double>> inv_gamma_;    // per direction: 1/γ_k
+  std::vector<std::vector<double>> cz_;           // zero-crossing state
+  std::vector<double> work_, work2_;
+};
+
+}  // namespace fastilt
