@@ -8,15 +8,24 @@
     data.g, data.fit, data.residuals
 """
 
+from . import _logging  # noqa: F401  (the NullHandler of the "fastilt" logger)
 from ._version import __version__
 from .inversion import IltData
 from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel
 from .loading import iltload
+from .plotting import iltplot  # matplotlib is imported only when a figure is made
+from .reporting import iltreport
+
+# ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
+# thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
+from . import fit, input, output  # noqa: E402
 
 __all__ = [
     "__version__",
     "IltData",
     "iltload",
+    "iltplot",
+    "iltreport",
     "IltKernel",
     "Identity",
     "Exponential",

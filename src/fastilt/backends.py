@@ -1,5 +1,7 @@
 """Choice of backend (compiled core or NumPy fallback) and validation of ``solver``."""
 
+from .errors import ArgumentTypeError
+
 __all__ = ["compiled_available", "select_backend", "check_solver", "BACKENDS"]
 
 BACKENDS = ("auto", "compiled", "python")
@@ -35,4 +37,6 @@ def check_solver(solver, backend):
         if backend == "python" and solver not in ("auto", "superlu"):
             raise ValueError(f"solver {solver!r} needs the compiled backend")
         return solver
-    raise TypeError(f"solver must be a callable solver(A, b), a solver name or None, got {type(solver).__name__}")
+    raise ArgumentTypeError(
+        f"solver must be a callable solver(A, b), a solver name or None, got {type(solver).__name__}"
+    )

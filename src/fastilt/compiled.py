@@ -23,6 +23,7 @@ from scipy.sparse.linalg import spsolve
 
 from . import _core
 from ._linalg import NotPositiveDefiniteError
+from .linalg import lower_bandwidth, sparse_lower_band
 from .solvers import normal_equations_matrix
 from .stencil import StencilPattern
 
@@ -32,12 +33,6 @@ __all__ = ["choose_solver", "run_compiled"]
 #: Largest system solved densely by "auto" (a dense Cholesky of 3000 unknowns
 #: costs ~9 GFlop; beyond that the structure pays).
 DENSE_LIMIT = 3000
-
-
-def _max_offset(matrix):
-    """Largest ``row - column`` of a sparse matrix (its lower bandwidth)."""
-    coo = sp.coo_array(matrix)
-    return int(np.max(coo.row - coo.col)) if coo.nnz else 0
 
 
 def _stencil_reach(offsets, shape):
@@ -53,7 +48,7 @@ def choose_solver(name, W, n, offsets, shape):
         return name
     if not sp.issparse(W):
         return "dense" if n <= DENSE_LIMIT else ("cholmod" if _core.HAVE_CHOLMOD else "dense")
-    bandwidth = max(_max_offset(W), _stencil_reach(offsets, shape))
+    bandwidth = max(lower_bandwidth(W), _stencil_reach(offsets, shape))
     if n <= DENSE_LIMIT and bandwidth > n // 8:
         return "dense"
     if bandwidth <= 200:
@@ -62,15 +57,13 @@ def choose_solver(name, W, n, offsets, shape):
 
 
 def _band_storage(W, kd):
-    """LAPACK lower band storage of the sparse symmetric ``W``, column-major.
+    """LAPACK lower band storage of ``W`` with ``kd`` sub-diagonals, column-major.
 
     Returned as the C-ordered transpose, shape (n, kd+1): ``ab[i, d] = W[i + d, i]``.
     """
-    n = W.shape[0]
-    ab = np.zeros((n, kd + 1))
-    csr = sp.csr_array(W)
-    for delta in range(kd + 1):
-        ab[: n - delta, delta] = csr.diagonal(-delta)
+    band = sparse_lower_band(W)
+    ab = np.zeros((W.shape[0], kd + 1))
+    ab[:, : band.shape[0]] = band.T
     return ab
 
 
@@ -78,8 +71,9 @@ def _system_arguments(solver, W, offsets, shape):
     if solver == "dense":
         return {"layout": "dense", "w": W.toarray() if sp.issparse(W) else W}
     if solver == "band":
-        kd = max(_max_offset(W) if sp.issparse(W) else W.shape[0] - 1, _stencil_reach(offsets, shape))
-        return {"layout": "band", "w": _band_storage(sp.csr_array(W), kd), "kd": kd}
+        W = sp.csr_array(W)
+        kd = max(lower_bandwidth(W), _stencil_reach(offsets, shape))
+        return {"layout": "band", "w": _band_storage(W, kd), "kd": kd}
     lower = sp.tril(sp.csc_array(W)).tocsc()
     lower.sort_indices()
     return {

@@ -6,6 +6,7 @@ parameters into the attributes ILTpy users know (``tau``, ``Nx``, ``alpha_c``,
 failed ``init`` leaves an ``IltData`` as it was.
 """
 
+import numbers
 import warnings
 
 import numpy as np
@@ -25,7 +26,7 @@ __all__ = ["resolve_configuration", "generate_tau", "VALID_ALT_G"]
 VALID_ALT_G = (0, 2, 4, 6, 8)
 
 
-def generate_tau(t):
+def generate_tau(t, name="t"):
     """100 log-spaced tau from ``min(t)/1000`` to ``100 max(t)`` (relaxation data only)."""
     t = np.asarray(t, dtype=float).ravel()
     t_min, t_max = t.min(), t.max()
@@ -33,19 +34,30 @@ def generate_tau(t):
         t_min = np.mean(np.diff(t))  # the first non-zero delay stands in for zero
     if t_min <= 0 or t_max <= 0:
         raise ValueError(
-            "tau cannot be generated from t with non-positive values; pass tau explicitly"
+            f"tau cannot be generated from {name} (min {float(t.min()):g}, max {float(t.max()):g}): "
+            "it needs positive sampling values; pass tau explicitly"
         )
     return np.logspace(np.log10(t_min / 1000), np.log10(t_max * 100), 100)
+
+
+def _is_kind(value, kind):
+    if kind is int:
+        return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if kind is bool:
+        return isinstance(value, (bool, np.bool_))
+    return isinstance(value, kind)
 
 
 def _per_dimension(value, ndim, fill, name, kind):
     """ILTpy's list parameters: a scalar or a list, padded with ``fill`` to ``ndim``."""
     values = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not values:
+        raise ValueError(f"`{name}` is an empty list")
     if ndim > 1 and len(values) < ndim:
         values += [values[0] if fill is None else fill] * (ndim - len(values))
-    if not all(isinstance(v, kind) and not (kind is int and isinstance(v, bool)) for v in values):
+    if not all(_is_kind(v, kind) for v in values):
         raise TypeError(f"`{name}` must be a {kind.__name__} or a list of them, got {value!r}")
-    return values[:max(ndim, 1)]
+    return [kind(v) for v in values[:max(ndim, 1)]]
 
 
 def _resolve_kernels(spec, ndim):
@@ -88,14 +100,15 @@ def _resolve_sampling(data, t, user_t_spec, dim_ndim, base_tau):
     for i in range(ndim):
         if base_tau[i] != 0 and not user_t_spec[i]:
             raise ValueError(f"t[{i}] was not given: an inverted dimension needs its t.")
-    if ndim > 1 and dim_ndim is not None:
-        dim_ndim = check.as_finite_array(dim_ndim, "dim_ndim").ravel()
-        if dim_ndim.size != data.shape[-1]:
-            raise ValueError(
-                f"dim_ndim has {dim_ndim.size} values but the last data dimension has "
-                f"{data.shape[-1]}"
-            )
-        t[-1] = dim_ndim
+    if dim_ndim is not None:
+        dim_ndim = check.as_vector(dim_ndim, "dim_ndim")
+        if ndim > 1:  # ILTpy ignores dim_ndim for 1D data
+            if dim_ndim.size != data.shape[-1]:
+                raise ValueError(
+                    f"dim_ndim has {dim_ndim.size} values but the last data dimension "
+                    f"(data.shape[{ndim - 1}]) has {data.shape[-1]}"
+                )
+            t[-1] = dim_ndim
     for i in range(ndim):
         if t[i].size != data.shape[i]:
             raise ValueError(
@@ -104,10 +117,12 @@ def _resolve_sampling(data, t, user_t_spec, dim_ndim, base_tau):
     return t
 
 
-def _resolve_tau(tau, t, kernels, base_tau):
+def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
     ndim = len(kernels)
     if tau is None:
         given = []
+    elif isinstance(tau, (list, tuple)) and len(tau) > 0 and all(np.ndim(v) == 0 for v in tau):
+        given = [np.asarray(tau)]  # a plain list of numbers is one tau vector
     elif isinstance(tau, (list, tuple)):
         given = list(tau)
     else:
@@ -117,10 +132,7 @@ def _resolve_tau(tau, t, kernels, base_tau):
     resolved = []
     for i in range(ndim):
         if i < len(given):
-            tau_i = check.as_finite_array(given[i], f"tau[{i}]")
-            if tau_i.ndim > 1 and max(tau_i.shape) != tau_i.size:
-                raise ValueError(f"tau[{i}] must be one-dimensional, got shape {tau_i.shape}")
-            tau_i = tau_i.ravel()
+            tau_i = check.as_vector(given[i], f"tau[{i}]")
         elif kernels[i].name == Identity.name:
             tau_i = t[i]
         elif kernels[i].name in TAU_FROM_T_KERNELS:
@@ -130,7 +142,7 @@ def _resolve_tau(tau, t, kernels, base_tau):
                 UserWarning,
                 stacklevel=4,
             )
-            tau_i = generate_tau(t[i])
+            tau_i = generate_tau(t[i], f"t[{i}]")
         else:
             raise ValueError(
                 f"tau[{i}] must be given for the kernel {kernels[i].name!r} in dimension {i}"
@@ -143,9 +155,20 @@ def _resolve_tau(tau, t, kernels, base_tau):
         if tau_i.size < 2:
             raise ValueError(f"tau[{i}] needs at least 2 points, got {tau_i.size}")
         if base_tau[i] != 0 and np.any(tau_i <= 0):
+            k = int(np.argmax(tau_i <= 0))
             raise ValueError(
-                f"tau[{i}] must be positive on a logarithmic axis (kernel {kernels[i].name!r})"
+                f"tau[{i}] must be positive on a logarithmic axis (kernel {kernels[i].name!r}, "
+                f"base_tau[{i}] = {base_tau[i]}), but tau[{i}][{k}] = {float(tau_i[k]):g}"
             )
+        if kernels[i].name == Identity.name:
+            hint = (
+                f"; dimension {i} is not inverted (Identity kernel), so its grid is "
+                f"{'dim_ndim' if i == len(kernels) - 1 and dim_ndim_given else f't[{i}]'} "
+                "(or the tau given for it): reverse it together with the data"
+            )
+        else:
+            hint = f"; the regularisation needs an ascending tau grid (kernel {kernels[i].name!r})"
+        check.check_increasing(tau_i, f"tau[{i}]", hint)
         resolved.append(tau_i)
     return resolved
 
@@ -226,7 +249,7 @@ def resolve_configuration(data, t, user_t_spec, p):
     s = [data.shape[i] if s[i] > data.shape[i] or not compress[i] else s[i] for i in range(ndim)]
 
     t = _resolve_sampling(data, t, user_t_spec, p["dim_ndim"], base_tau)
-    tau = _resolve_tau(p["tau"], t, kernels, base_tau)
+    tau = _resolve_tau(p["tau"], t, kernels, base_tau, p["dim_ndim"] is not None and ndim > 1)
     sb = _resolve_sb(p["sb"], ndim)
 
     Nx0 = np.array([ti.size for ti in tau])
@@ -236,7 +259,12 @@ def resolve_configuration(data, t, user_t_spec, p):
 
     g_guess = p["g_guess"]
     if g_guess is not None:
-        g_guess = check.as_finite_array(g_guess, "g_guess").astype(float)
+        g_guess = np.squeeze(check.as_finite_array(g_guess, "g_guess").astype(float))
+        if g_guess.ndim > 1 and g_guess.shape != tuple(int(n) for n in Nx):
+            raise ValueError(
+                f"`g_guess` has shape {g_guess.shape}, expected the shape of g "
+                f"{tuple(int(n) for n in Nx)} (or a vector of {Nxtot} values in Fortran order)."
+            )
         g_guess = g_guess.ravel(order="F")
         if g_guess.size != Nxtot:
             raise ValueError(f"`g_guess` has {g_guess.size} values, expected {Nxtot}.")
@@ -244,10 +272,16 @@ def resolve_configuration(data, t, user_t_spec, p):
     sigma = p["sigma"]
     if sigma is not None:
         sigma = check.as_finite_array(sigma, "sigma").astype(float)
+        if sigma.shape != data.shape and np.squeeze(sigma).shape == data.shape:
+            sigma = np.squeeze(sigma)  # the data's size-1 dimensions were squeezed too
         if sigma.shape != data.shape:
             raise ValueError(f"sigma has shape {sigma.shape}, expected the data shape {data.shape}")
         if np.any(sigma <= 0):
-            raise ValueError("sigma (the noise standard deviation) must be positive everywhere")
+            k = np.unravel_index(int(np.argmax(sigma <= 0)), sigma.shape)
+            raise ValueError(
+                "sigma (the noise standard deviation) must be positive everywhere, "
+                f"but sigma[{', '.join(str(int(i)) for i in k)}] = {float(sigma[k]):g}"
+            )
 
     # Compliance and scale parameters, per axis first.
     directions = regularisation_directions(ndim)

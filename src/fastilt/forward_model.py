@@ -11,14 +11,26 @@ import scipy.sparse as sp
 from scipy.linalg import svd
 from scipy.sparse.linalg import svds
 
-__all__ = ["kernel_matrices", "kernel_sparsity", "apply_per_dimension", "build_forward_model"]
+__all__ = [
+    "kernel_matrices",
+    "kernel_sparsity",
+    "apply_per_dimension",
+    "normal_equations",
+    "build_forward_model",
+]
 
 
 def kernel_matrices(kernels, t, tau):
     """``K_d = kernel_d(t_d, tau_d)`` of shape ``(Ntau_d, Nt_d)`` for each dimension."""
     matrices = []
     for d, (kernel, t_d, tau_d) in enumerate(zip(kernels, t, tau)):
-        K = np.asarray(kernel.kernel(t_d, tau_d), dtype=float)
+        K = np.asarray(kernel.kernel(t_d, tau_d))
+        if np.iscomplexobj(K):
+            raise TypeError(
+                f"kernel {kernel.name!r} returned complex values in dimension {d}; "
+                "return the real or the imaginary part (see RealRcKernel / ImagRcKernel)"
+            )
+        K = K.astype(float)
         expected = (tau_d.size, t_d.size)
         if K.shape != expected:
             raise ValueError(
@@ -39,12 +51,16 @@ def kernel_sparsity(matrices):
 
 
 def apply_per_dimension(x, matrices):
-    """``(M_N ⊗ ... ⊗ M_1) vec_F(x)`` as an array: ``M_d`` applied along axis ``d``."""
+    """``(M_N ⊗ ... ⊗ M_1) vec_F(x)`` as an array: ``M_d`` applied along axis ``d``.
+
+    ``None`` stands for the identity.
+    """
     x = np.asarray(x)
     if x.ndim == 1:
-        return matrices[0] @ x
+        return x if matrices[0] is None else matrices[0] @ x
     for d, M in enumerate(matrices):
-        x = np.moveaxis(np.tensordot(M, x, axes=(1, d)), 0, d)
+        if M is not None:
+            x = np.moveaxis(np.tensordot(M, x, axes=(1, d)), 0, d)
     return x
 
 
@@ -59,6 +75,15 @@ def _compress(K, s, use_svds):
     return u[:, :s], d[:s, None] * vt[:s]
 
 
+def normal_equations(A, m, weights=None):
+    """``W = Aᵀ Σ⁻² A`` and ``Y = Aᵀ Σ⁻² m`` (``weights = 1/σ``, or None for unit noise)."""
+    if weights is None:
+        return A.T @ A, A.T @ m
+    w2 = weights**2
+    weighted = sp.diags_array(w2) @ A if sp.issparse(A) else w2[:, None] * A
+    return A.T @ weighted, A.T @ (w2[:, None] * m)
+
+
 def build_forward_model(data, K, config, p, sparse):
     """Compressed operator, data and (for alt_g 0) the normal equations.
 
@@ -71,17 +96,16 @@ def build_forward_model(data, K, config, p, sparse):
         if config["compress"][d]:
             u, block = _compress(K[d], config["s"][d], p["use_svds"])
         else:
-            u, block = np.eye(data.shape[d]), K[d].T
+            u, block = None, K[d].T  # no projection: an implicit identity
         U.append(u)
         blocks.append(block)
 
     A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
     for block in blocks:
         A = sp.kron(sp.csr_array(block), A, format="csr") if sparse else np.kron(block, A)
-    m = apply_per_dimension(data, [u.T for u in U]).ravel(order="F")[:, None]
+    m = apply_per_dimension(data, [None if u is None else u.T for u in U]).ravel(order="F")[:, None]
 
     out = {"K0comp": A, "U": U, "mcomp": m}
-    out["Is"] = sp.eye_array(A.shape[0], format="csr") if sparse else np.eye(A.shape[0])
 
     alt_g, sigma = p["alt_g"], config["sigma"]
     weights = None
@@ -99,11 +123,5 @@ def build_forward_model(data, K, config, p, sparse):
         if alt_g == 4:
             out["mcompbar"] = weights[:, None] * m
     if alt_g == 0:
-        if weights is None:
-            out["W"] = A.T @ A
-            out["Y"] = A.T @ m
-        else:
-            weighted = sp.diags_array(weights**2) @ A if sparse else (weights**2)[:, None] * A
-            out["W"] = A.T @ weighted
-            out["Y"] = A.T @ (weights[:, None] ** 2 * m)
+        out["W"], out["Y"] = normal_equations(A, m, weights)
     return out

@@ -168,13 +168,40 @@ def kernel_from_spec(spec):
                 f"{sorted(BUILTIN_KERNELS)}. For a user-defined kernel pass an "
                 "instance of an IltKernel subclass."
             ) from None
+    if isinstance(spec, type) and issubclass(spec, IltKernel):
+        raise TypeError(
+            f"kernel must be an instance, got the class {spec.__name__}; "
+            f"pass {spec.__name__}() instead"
+        )
     if not isinstance(spec, IltKernel):
         raise TypeError(
-            f"kernel must be an IltKernel instance or a built-in kernel name, got {type(spec).__name__}"
+            "kernel must be an IltKernel instance or a built-in kernel name, "
+            f"got {type(spec).__name__}"
         )
+    cls = type(spec).__name__
     for attribute in ("name", "kernel", "kernel_str"):
-        if not hasattr(spec, attribute):
-            raise AttributeError(f"kernel {spec!r} is missing the required attribute {attribute!r}")
+        if not _defines(spec, attribute):
+            raise AttributeError(
+                f"kernel {cls} is missing the required attribute {attribute!r}; set "
+                f"self.name, self.kernel and self.kernel_str in {cls}.__init__"
+            )
+    if not isinstance(spec.name, str):
+        raise TypeError(f"kernel {cls}: name must be a string, got {spec.name!r}")
     if not callable(spec.kernel):
-        raise TypeError(f"kernel.kernel of {spec!r} must be callable")
+        raise TypeError(f"kernel {cls} ({spec.name!r}): kernel must be callable kernel(t, tau)")
     return spec
+
+
+def _defines(kernel, attribute):
+    """Whether ``kernel`` sets ``attribute`` itself (not only through IltKernel's placeholders).
+
+    ``IltKernel`` carries class-level placeholders for its own name and formula;
+    a user subclass that never sets the attribute (and does not call
+    ``IltKernel.__init__``) must still be reported as missing it, as ILTpy does.
+    """
+    if attribute in getattr(kernel, "__dict__", {}):
+        return True
+    for klass in type(kernel).__mro__:
+        if attribute in vars(klass):
+            return klass is not IltKernel
+    return False

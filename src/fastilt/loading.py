@@ -4,22 +4,63 @@ from pathlib import Path
 
 import numpy as np
 
+from . import validation as check
+from .errors import ArgumentTypeError, DataFilesNotFoundError
 from .inversion import IltData
 
 __all__ = ["iltload"]
+
+#: Largest data dimensionality fastilt (and ILTpy) inverts.
+MAX_NDIM = 3
+
+
+def _dim_index(path):
+    suffix = path.stem[3:]
+    return int(suffix) if suffix.isdigit() else 0
 
 
 def _load_folder(folder):
     """A folder with ``data.txt`` and ``dim1.txt``, ``dim2.txt``, ... (one per dimension)."""
     data = np.loadtxt(folder / "data.txt", ndmin=1)
-    dim_files = sorted(folder.glob("dim*.txt"), key=lambda p: int(p.stem[3:]) if p.stem[3:].isdigit() else 0)
+    dim_files = sorted(folder.glob("dim*.txt"), key=_dim_index)
     dims = [np.loadtxt(path, ndmin=1).ravel() for path in dim_files]
     sizes = tuple(d.size for d in dims)
     if sizes != data.shape:
+        names = ", ".join(p.name for p in dim_files)
         raise ValueError(
-            f"Shape mismatch: data.txt has shape {data.shape} but the dim files have sizes {sizes}"
+            f"Shape mismatch: data.txt has shape {data.shape} but the dimension files "
+            f"({names}) have sizes {sizes}"
         )
     return {"dataset_type": "TXT", "filepath": folder, "data": data, "dims": dims}
+
+
+def _check_data(data):
+    """Validate the data array before an IltData is built (clear messages, no heavy work)."""
+    data = check.as_finite_array(data, "data")
+    if data.ndim == 0:
+        raise ValueError("data must be an array (1D to 3D), got a scalar")
+    squeezed = [n for n in data.shape if n != 1] or [1]
+    if len(squeezed) > MAX_NDIM:
+        raise ValueError(
+            f"data with shape {data.shape} has {len(squeezed)} dimensions larger than 1; "
+            f"fastilt inverts 1D to {MAX_NDIM}D data"
+        )
+    return data
+
+
+def _sampling_vectors(t):
+    """``t`` as a list of sampling vectors, one per dimension (trailing ones may be missing)."""
+    if isinstance(t, np.ndarray):
+        return [t]
+    if isinstance(t, (list, tuple)):
+        if len(t) == 0:
+            raise ValueError("t is an empty list; give one sampling vector per dimension")
+        if all(np.ndim(v) == 0 for v in t):
+            return [np.asarray(t)]  # a plain list of scalars is one sampling vector
+        return list(t)
+    raise ArgumentTypeError(
+        f"t must be a 1D numpy array or a list of them, got {type(t).__name__}"
+    )
 
 
 def iltload(data=None, t=None, f=None, data_path=None):
@@ -36,23 +77,34 @@ def iltload(data=None, t=None, f=None, data_path=None):
         Alias of ``t`` for impedance data (frequencies).
     data_path : str or Path
         Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``data_path`` does not exist, or lacks ``data.txt`` / ``dim1.txt``
+        (the latter also a ``ValueError``, as in ILTpy).
+    ValueError
+        Missing ``data``/``t``, data of more than 3 dimensions, empty data,
+        NaN or inf, or ``t`` whose lengths do not match the data.
+    TypeError
+        Non-numeric or complex data, ``t`` that is not an array or a list.
     """
     if data_path is not None:
         folder = Path(data_path)
         if not folder.exists():
             raise FileNotFoundError(f"{folder} was not found.")
-        if not ((folder / "data.txt").is_file() and (folder / "dim1.txt").is_file()):
-            raise FileNotFoundError(f"{folder} must contain data.txt and dim1.txt")
+        missing = [name for name in ("data.txt", "dim1.txt") if not (folder / name).is_file()]
+        if missing:
+            raise DataFilesNotFoundError(
+                f"iltload could not find {' and '.join(missing)} in {folder}; "
+                "the folder must contain data.txt and dim1.txt (dim2.txt, ... for more dimensions)"
+            )
         return IltData(_load_folder(folder.resolve()))
 
     if t is None:
         t = f
     if data is None or t is None:
         raise ValueError("Either `data_path` or both `data` and `t` (or `f`) must be provided.")
-    if isinstance(t, (list, tuple)):
-        dims = list(t)
-    elif isinstance(t, np.ndarray):
-        dims = [t]
-    else:
-        raise TypeError(f"t must be a 1D numpy array or a list of them, got {type(t).__name__}")
+    data = _check_data(data)
+    dims = _sampling_vectors(t)
     return IltData({"dataset_type": "ndarray", "filepath": Path.cwd(), "data": data, "dims": dims})

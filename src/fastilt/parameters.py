@@ -1,11 +1,14 @@
 """Fit parameters: ILTpy's names and defaults, user overrides and ``.param`` files."""
 
 import copy
+import difflib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
+from .errors import ArgumentTypeError
 from .kernels import IltKernel
 
 __all__ = ["default_parameters", "merge_parameters", "read_parameter_file", "ARRAY_ARGUMENTS"]
@@ -93,18 +96,22 @@ def merge_parameters(base, parameters):
     """
     if parameters is None:
         return copy.deepcopy(base), None
-    if isinstance(parameters, (str, Path)):
+    if isinstance(parameters, (str, os.PathLike)):
         parameters = read_parameter_file(parameters)
     elif not isinstance(parameters, dict):
-        raise TypeError(
+        raise ArgumentTypeError(
             "parameters must be a dict or the path of a parameter file, "
             f"got {type(parameters).__name__}"
         )
     known = default_parameters()
     unknown = [name for name in parameters if name not in known]
     if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(str(name), list(known), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise KeyError(
-            f"unknown parameter(s) {unknown}; valid names are {sorted(known)}"
+            f"unknown parameter(s) {', '.join(hints)}; valid names are {sorted(known)}"
         )
     merged = copy.deepcopy(base)
     merged.update(copy.deepcopy(parameters))

@@ -4,12 +4,16 @@ import numbers
 
 import numpy as np
 
+from .errors import ArgumentTypeError
+
 __all__ = [
     "as_finite_array",
     "check_bool",
     "check_int",
     "check_positive",
     "check_fraction",
+    "check_increasing",
+    "as_vector",
 ]
 
 
@@ -34,8 +38,9 @@ def as_finite_array(value, name, allow_empty=False):
 
 
 def check_bool(value, name):
+    """``value`` must be a bool (``ArgumentTypeError``, a TypeError, otherwise)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be True or False, got {value!r}")
     return bool(value)
 
 
@@ -61,3 +66,26 @@ def check_fraction(value, name):
     if np.any(array < 0) or np.any(array > 1):
         raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
     return value
+
+
+def as_vector(value, name):
+    """A finite 1-D float array from ``value``; a column or row vector is accepted.
+
+    Rejects arrays with more than one non-singleton axis (``ValueError``).
+    """
+    array = as_finite_array(value, name)
+    if array.ndim > 1 and max(array.shape) != array.size:
+        raise ValueError(f"{name} must be one-dimensional, got an array of shape {array.shape}")
+    return array.astype(float).ravel()
+
+
+def check_increasing(values, name, hint=""):
+    """``values`` (1-D) must be strictly increasing; ``hint`` is appended to the message."""
+    steps = np.diff(values)
+    if np.any(steps <= 0):
+        k = int(np.argmax(steps <= 0))
+        raise ValueError(
+            f"{name} must be strictly increasing, but {name}[{k + 1}] = {float(values[k + 1]):g} "
+            f"follows {name}[{k}] = {float(values[k]):g}{hint}"
+        )
+    return values

@@ -1,0 +1,205 @@
+// pybind11 bindings for fastilt._linalg: argument conversion and GIL
+// handling only; the numerics live in cholesky.cpp / cholmod_solver.cpp.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cholesky.hpp"
+#include "errors.hpp"
+#ifdef FASTILT_HAVE_CHOLMOD
+#include "cholmod_solver.hpp"
+#endif
+
+namespace py = pybind11;
+using fastilt::BandCholesky;
+
+namespace {
+
+// Any array-like is converted to float64 by pybind11 (copying only if needed).
+using DArray = py::array_t<double, py::array::forcecast>;
+
+// Copy a 2-D array with arbitrary strides into a column-major buffer.
+// `symmetric` lets a C-contiguous input be taken as is: its column-major
+// view is the transpose, which equals the matrix when it is symmetric.
+std::vector<double> to_colmajor(const DArray& a, bool symmetric = false) {
+  const py::ssize_t rows = a.shape(0), cols = a.shape(1);
+  std::vector<double> out(static_cast<std::size_t>(rows * cols));
+  const bool f = a.flags() & py::array::f_style;
+  const bool c = a.flags() & py::array::c_style;
+  if (f || (symmetric && c)) {
+    if (!out.empty()) std::memcpy(out.data(), a.data(), sizeof(double) * out.size());
+    return out;
+  }
+  auto v = a.unchecked<2>();
+  for (py::ssize_t j = 0; j < cols; ++j)
+    for (py::ssize_t i = 0; i < rows; ++i) out[i + j * rows] = v(i, j);
+  return out;
+}
+
+// Right-hand side b of shape (n,) or (n, k) -> column-major copy, nrhs.
+std::vector<double> rhs_colmajor(const DArray& b, py::ssize_t n, py::ssize_t& nrhs) {
+  if (b.ndim() == 1) {
+    if (b.shape(0) != n) throw py::value_error("b has length " + std::to_string(b.shape(0)) +
+                                               ", expected " + std::to_string(n));
+    nrhs = 1;
+    auto v = b.unchecked<1>();
+    std::vector<double> out(static_cast<std::size_t>(n));
+    for (py::ssize_t i = 0; i < n; ++i) out[i] = v(i);
+    return out;
+  }
+  if (b.ndim() == 2) {
+    if (b.shape(0) != n) throw py::value_error("b has " + std::to_string(b.shape(0)) +
+                                               " rows, expected " + std::to_string(n));
+    nrhs = b.shape(1);
+    return to_colmajor(b);
+  }
+  throw py::value_error("b must be 1-D or 2-D");
+}
+
+// Hand a column-major solution back with the shape of b.
+py::array_t<double> rhs_result(const std::vector<double>& x, const DArray& b) {
+  if (b.ndim() == 1) {
+    py::array_t<double> out(b.shape(0));
+    if (!x.empty()) std::memcpy(out.mutable_data(), x.data(), sizeof(double) * x.size());
+    return out;
+  }
+  // Fortran-ordered (n, k) array: same memory layout as x.
+  py::array_t<double, py::array::f_style> out({b.shape(0), b.shape(1)});
+  if (!x.empty()) std::memcpy(out.mutable_data(), x.data(), sizeof(double) * x.size());
+  return out;
+}
+
+py::array_t<double> cholesky_solve_dense(const DArray& a, const DArray& b) {
+  if (a.ndim() != 2 || a.shape(0) != a.shape(1)) throw py::value_error("A must be square 2-D");
+  const py::ssize_t n = a.shape(0);
+  py::ssize_t nrhs = 0;
+  std::vector<double> x = rhs_colmajor(b, n, nrhs);
+  std::vector<double> work;
+  {
+    // Heavy part without the GIL: the arrays stay alive via a and b.
+    py::gil_scoped_release nogil;
+    work = to_colmajor(a, /*symmetric=*/true);
+    fastilt::dense_cholesky_factor(work.data(), n);
+    fastilt::dense_cholesky_solve(work.data(), n, x.data(), nrhs);
+  }
+  return rhs_result(x, b);
+}
+
+std::unique_ptr<BandCholesky> make_band(const DArray& ab) {
+  if (ab.ndim() != 2 || ab.shape(0) < 1) {
+    throw py::value_error("ab must be 2-D with shape (kd+1, n)");
+  }
+  std::vector<double> work = to_colmajor(ab);
+  py::gil_scoped_release nogil;
+  return std::make_unique<BandCholesky>(work.data(), ab.shape(1), ab.shape(0) - 1);
+}
+
+py::array_t<double> band_solve(const BandCholesky& f, const DArray& b) {
+  py::ssize_t nrhs = 0;
+  std::vector<double> x = rhs_colmajor(b, f.n(), nrhs);
+  {
+    py::gil_scoped_release nogil;
+    f.solve(x.data(), nrhs);
+  }
+  return rhs_result(x, b);
+}
+
+#ifdef FASTILT_HAVE_CHOLMOD
+using I64Array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using CArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using fastilt::CholmodSolver;
+
+std::unique_ptr<CholmodSolver> make_cholmod(const I64Array& indptr, const I64Array& indices,
+                                            std::int64_t n, const std::string& ordering,
+                                            int nthreads) {
+  if (indptr.ndim() != 1 || indptr.shape(0) != n + 1) {
+    throw py::value_error("indptr must have n + 1 entries");
+  }
+  const std::int64_t nnz = indptr.at(n);
+  if (indices.ndim() != 1 || indices.shape(0) < nnz) {
+    throw py::value_error("indices must have at least indptr[n] entries");
+  }
+  const auto ord = fastilt::parse_ordering(ordering);
+  py::gil_scoped_release nogil;  // the symbolic analysis can take a while
+  return std::make_unique<CholmodSolver>(n, indptr.data(), indices.data(), ord, nthreads);
+}
+
+py::array_t<double> cholmod_solver_solve(CholmodSolver& s, const CArray& data, const DArray& b) {
+  if (data.ndim() != 1 || data.shape(0) < s.nnz()) {
+    throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) +
+                          " entries");
+  }
+  py::ssize_t nrhs = 0;
+  std::vector<double> x = rhs_colmajor(b, s.n(), nrhs);
+  {
+    py::gil_scoped_release nogil;
+    s.solve(data.data(), x.data(), nrhs);
+  }
+  return rhs_result(x, b);
+}
+#endif
+
+}  // namespace
+
+PYBIND11_MODULE(_linalg, m) {
+  m.doc() = "Compiled Cholesky solvers for fastilt (LAPACK dense/banded, CHOLMOD sparse).";
+
+  // NotPositiveDefiniteError derives from numpy.linalg.LinAlgError so that
+  // existing `except LinAlgError` code keeps working.
+  py::object linalg_error = py::module_::import("numpy.linalg").attr("LinAlgError");
+  py::register_exception<fastilt::NotPositiveDefinite>(m, "NotPositiveDefiniteError",
+                                                       linalg_error);
+
+  m.def("cholesky_solve_dense", &cholesky_solve_dense, py::arg("A"), py::arg("b"),
+        "Solve A x = b for a dense symmetric positive definite A (n, n) with LAPACK\n"
+        "dpotrf/dpotrs. Only one triangle of A is read. b: (n,) or (n, k).\n"
+        "Raises NotPositiveDefiniteError if A is not positive definite.");
+
+  py::class_<BandCholesky>(m, "BandCholesky",
+                           "Cholesky factor of an SPD band matrix (LAPACK dpbtrf), reusable.")
+      .def(py::init(&make_band), py::arg("ab"),
+           "ab: (kd+1, n) lower band storage, ab[i - j, j] = A[i, j] (as in\n"
+           "scipy.linalg.solveh_banded(lower=True)). Raises NotPositiveDefiniteError.")
+      .def("solve", &band_solve, py::arg("b"), "Solve A x = b; b: (n,) or (n, k).")
+      .def_property_readonly("n", &BandCholesky::n)
+      .def_property_readonly("kd", &BandCholesky::kd);
+
+  m.def(
+      "cholesky_solve_banded",
+      [](const DArray& ab, const DArray& b) { return band_solve(*make_band(ab), b); },
+      py::arg("ab"), py::arg("b"),
+      "Solve A x = b for an SPD band matrix given in (kd+1, n) lower band storage.");
+
+#ifdef FASTILT_HAVE_CHOLMOD
+  m.attr("HAVE_CHOLMOD") = true;
+  py::class_<CholmodSolver>(
+      m, "CholmodSolver",
+      "Supernodal sparse Cholesky (CHOLMOD) for a FIXED CSC sparsity pattern.\n\n"
+      "The symbolic analysis (ordering + supernodal structure) is done once in\n"
+      "the constructor; solve(data, b) refactors numerically for new values.\n"
+      "Only the lower triangle (row >= column) of the CSC pattern is used, so the\n"
+      "full symmetric matrix may be passed. ordering: 'natural', 'amd', 'metis' or\n"
+      "'default'. nthreads > 0 caps the OpenMP threads of CHOLMOD's assembly loops\n"
+      "(0: CHOLMOD's built-in 4). The default 1 is fastest: the heavy lifting is\n"
+      "done by the (already threaded) BLAS, and extra OpenMP threads only compete\n"
+      "with the BLAS threads for cores.")
+      .def(py::init(&make_cholmod), py::arg("indptr"), py::arg("indices"), py::arg("n"),
+           py::arg("ordering") = "amd", py::arg("nthreads") = 1)
+      .def("solve", &cholmod_solver_solve, py::arg("data"), py::arg("b"),
+           "Factor the matrix with CSC values `data` and solve A x = b.\n"
+           "Raises NotPositiveDefiniteError if A is not positive definite.")
+      .def_property_readonly("n", &CholmodSolver::n)
+      .def_property_readonly("nnz", &CholmodSolver::nnz)
+      .def_property_readonly("factor_nnz", &CholmodSolver::factor_nnz)
+      .def_property_readonly("is_supernodal", &CholmodSolver::is_supernodal)
+      .def_property("nthreads", &CholmodSolver::nthreads, &CholmodSolver::set_nthreads);
+#else
+  m.attr("HAVE_CHOLMOD") = false;
+#endif
+}

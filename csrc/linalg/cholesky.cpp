@@ -1,0 +1,99 @@
+#include "cholesky.hpp"
+
+#include <climits>
+#include <stdexcept>
+#include <string>
+
+#include "errors.hpp"
+#include "lapack.hpp"
+
+namespace fastilt {
+namespace {
+
+const char kLower = 'L';
+
+// LAPACK takes 32-bit ints; refuse sizes that would silently overflow.
+int to_lapack_int(std::int64_t v, const char* what) {
+  if (v < 0 || v > INT_MAX) {
+    throw std::invalid_argument(std::string(what) + " out of range for LAPACK: " +
+                                std::to_string(v));
+  }
+  return static_cast<int>(v);
+}
+
+// Turn a LAPACK `info` into an exception (info > 0: not SPD; info < 0: we
+// passed a bad argument, which is a bug in this file).
+void check_info(int info, const char* routine) {
+  if (info > 0) throw NotPositiveDefinite(info);
+  if (info < 0) {
+    throw std::logic_error(std::string(routine) + ": illegal value in argument " +
+                           std::to_string(-info));
+  }
+}
+
+}  // namespace
+
+void dense_cholesky_factor(double* a, std::int64_t n) {
+  const int ni = to_lapack_int(n, "n");
+  if (ni == 0) return;
+  int info = 0;
+  dpotrf_(&kLower, &ni, a, &ni, &info, 1);
+  check_info(info, "dpotrf");
+}
+
+void dense_cholesky_solve(const double* l, std::int64_t n, double* b,
+                          std::int64_t nrhs) {
+  const int ni = to_lapack_int(n, "n");
+  const int nr = to_lapack_int(nrhs, "nrhs");
+  if (ni == 0 || nr == 0) return;
+  int info = 0;
+  dpotrs_(&kLower, &ni, &nr, l, &ni, b, &ni, &info, 1);
+  check_info(info, "dpotrs");
+}
+
+BandCholesky::BandCholesky(const double* ab, std::int64_t n, std::int64_t kd)
+    : n_(to_lapack_int(n, "n")), kd_(to_lapack_int(kd, "kd")) {
+  const int ldab = to_lapack_int(kd + 1, "kd + 1");
+  factor_.assign(ab, ab + static_cast<std::size_t>(ldab) * static_cast<std::size_t>(n_));
+  if (n_ == 0) return;
+  int info = 0;
+  dpbtrf_(&kLower, &n_, &kd_, factor_.data(), &ldab, &info, 1);
+  check_info(info, "dpbtrf");
+}
+
+void BandCholesky::solve(double* b, std::int64_t nrhs) const {
+  const int nr = to_lapack_int(nrhs, "nrhs");
+  if (n_ == 0 || nr == 0) return;
+  const int ldab = kd_ + 1;
+  int info = 0;
+  dpbtrs_(&kLower, &n_, &kd_, &nr, factor_.data(), &ldab, b, &n_, &info, 1);
+  check_info(info, "dpbtrs");
+}
+
+}  // namespace fastilt
+
+namespace fastilt {
+
+void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd) {
+  const int ni = to_lapack_int(n, "n");
+  const int kdi = to_lapack_int(kd, "kd");
+  const int ldab = to_lapack_int(kd + 1, "kd + 1");
+  if (ni == 0) return;
+  int info = 0;
+  dpbtrf_(&kLower, &ni, &kdi, ab, &ldab, &info, 1);
+  check_info(info, "dpbtrf");
+}
+
+void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, double* b,
+                         std::int64_t nrhs) {
+  const int ni = to_lapack_int(n, "n");
+  const int kdi = to_lapack_int(kd, "kd");
+  const int nr = to_lapack_int(nrhs, "nrhs");
+  const int ldab = kdi + 1;
+  if (ni == 0 || nr == 0) return;
+  int info = 0;
+  dpbtrs_(&kLower, &ni, &kdi, &nr, ab, &ldab, b, &ni, &info, 1);
+  check_info(info, "dpbtrs");
+}
+
+}  // namespace fastilt

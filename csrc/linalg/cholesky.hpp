@@ -1,0 +1,57 @@
+// Dense and banded Cholesky solvers on top of LAPACK (no Python here).
+//
+// All matrices are column-major.  Both solvers read only the LOWER triangle,
+// which for a symmetric matrix is all the information there is.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace fastilt {
+
+// Factor the n x n column-major SPD matrix `a` in place (a := L, lower
+// triangle; the strict upper triangle is left untouched).
+// Throws NotPositiveDefinite if `a` is not SPD.
+void dense_cholesky_factor(double* a, std::int64_t n);
+
+// Solve L L^T X = B for X, where `l` comes from dense_cholesky_factor and
+// `b` is the column-major n x nrhs right-hand side, overwritten by X.
+void dense_cholesky_solve(const double* l, std::int64_t n, double* b,
+                          std::int64_t nrhs);
+
+// Cholesky factor of a symmetric positive definite band matrix.
+//
+// Input `ab` is LAPACK lower band storage, column-major, shape (kd+1, n):
+//     ab[(i - j) + j * (kd + 1)] = A(i, j)   for j <= i <= min(n-1, j+kd)
+// i.e. the same layout as scipy.linalg.solveh_banded(..., lower=True).
+// The factor is kept, so solve() can be called many times.
+class BandCholesky {
+ public:
+  // Copies `ab` and factors it; throws NotPositiveDefinite if not SPD.
+  BandCholesky(const double* ab, std::int64_t n, std::int64_t kd);
+
+  // Overwrite the column-major n x nrhs block `b` with A^{-1} b.
+  // Thread-safe: the factor is only read.
+  void solve(double* b, std::int64_t nrhs) const;
+
+  std::int64_t n() const noexcept { return n_; }
+  std::int64_t kd() const noexcept { return kd_; }
+
+ private:
+  int n_;
+  int kd_;
+  std::vector<double> factor_;  // (kd+1) x n lower band storage of L
+};
+
+}  // namespace fastilt
+
+namespace fastilt {
+
+// In-place variants for callers that own the band storage (no copy of a
+// possibly very large factor): factor `ab` ((kd+1) x n, lower band storage)
+// into L, then solve with it.
+void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd);
+void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, double* b,
+                         std::int64_t nrhs);
+
+}  // namespace fastilt

@@ -1,0 +1,164 @@
+#include "cholmod_solver.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "errors.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace fastilt {
+
+CholmodSolver::Ordering parse_ordering(const std::string& name) {
+  if (name == "natural") return CholmodSolver::Ordering::Natural;
+  if (name == "amd") return CholmodSolver::Ordering::Amd;
+  if (name == "metis") return CholmodSolver::Ordering::Metis;
+  if (name == "default") return CholmodSolver::Ordering::Default;
+  throw std::invalid_argument("ordering must be 'natural', 'amd', 'metis' or 'default', got '" +
+                              name + "'");
+}
+
+CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
+                             const std::int64_t* indices, Ordering ordering, int nthreads)
+    : n_(n), nnz_(0), nthreads_(nthreads) {
+  if (n < 0) throw std::invalid_argument("n must be non-negative");
+  // Validate the pattern up front: CHOLMOD trusts its input.
+  if (indptr[0] != 0) throw std::invalid_argument("indptr[0] must be 0");
+  bool sorted = true;
+  for (std::int64_t j = 0; j < n; ++j) {
+    const std::int64_t p0 = indptr[j], p1 = indptr[j + 1];
+    if (p1 < p0) throw std::invalid_argument("indptr must be non-decreasing");
+    for (std::int64_t p = p0; p < p1; ++p) {
+      if (indices[p] < 0 || indices[p] >= n) {
+        throw std::invalid_argument("row index out of range in column " + std::to_string(j));
+      }
+      if (p > p0 && indices[p] <= indices[p - 1]) {
+        if (indices[p] == indices[p - 1]) {
+          throw std::invalid_argument("duplicate entry in column " + std::to_string(j));
+        }
+        sorted = false;
+      }
+    }
+  }
+  nnz_ = indptr[n];
+
+  cholmod_l_start(&common_);
+  // We report failures as exceptions; stop CHOLMOD printing to stderr.
+  common_.print = 0;
+  // Always supernodal: the BLAS-3 kernels are what make CHOLMOD fast.
+  common_.supernodal = CHOLMOD_SUPERNODAL;
+  // A failed pivot aborts the factorisation early; we throw anyway.
+  common_.quick_return_if_not_posdef = 1;
+
+  A_ = cholmod_l_allocate_sparse(n, n, std::max<std::int64_t>(nnz_, 1), sorted,
+                                 /*packed=*/1, /*stype=*/-1, CHOLMOD_REAL, &common_);
+  if (A_ == nullptr) {
+    cholmod_l_finish(&common_);
+    throw std::bad_alloc();
+  }
+  std::memcpy(A_->p, indptr, sizeof(SuiteSparse_long) * (n + 1));
+  std::memcpy(A_->i, indices, sizeof(SuiteSparse_long) * nnz_);
+  std::fill_n(static_cast<double*>(A_->x), A_->nzmax, 0.0);
+
+  try {
+    analyze(ordering);
+  } catch (...) {
+    cholmod_l_free_sparse(&A_, &common_);
+    cholmod_l_finish(&common_);
+    throw;
+  }
+}
+
+CholmodSolver::~CholmodSolver() {
+  cholmod_l_free_dense(&X_, &common_);
+  cholmod_l_free_dense(&Y_, &common_);
+  cholmod_l_free_dense(&E_, &common_);
+  cholmod_l_free_factor(&L_, &common_);
+  cholmod_l_free_sparse(&A_, &common_);
+  cholmod_l_finish(&common_);
+}
+
+void CholmodSolver::analyze(Ordering ordering) {
+  switch (ordering) {
+    case Ordering::Natural:
+      common_.nmethods = 1;
+      common_.method[0].ordering = CHOLMOD_NATURAL;
+      // Keep the caller's order exactly (a postorder would permute it).
+      common_.postorder = 0;
+      break;
+    case Ordering::Amd:
+      common_.nmethods = 1;
+      common_.method[0].ordering = CHOLMOD_AMD;
+      break;
+    case Ordering::Metis:
+      common_.nmethods = 1;
+      common_.method[0].ordering = CHOLMOD_METIS;
+      break;
+    case Ordering::Default:
+      break;  // nmethods = 0: CHOLMOD's default strategy
+  }
+  L_ = cholmod_l_analyze(A_, &common_);
+  if (L_ == nullptr) throw_cholmod_error("cholmod_analyze");
+  factor_nnz_ = common_.lnz;
+}
+
+void CholmodSolver::factorize(const double* values) {
+  std::memcpy(A_->x, values, sizeof(double) * nnz_);
+  int ok;
+#ifdef _OPENMP
+  const int nthreads = nthreads_.load();
+  if (nthreads > 0) {
+    // Debian's CHOLMOD 3.0.x hard-codes `num_threads(4)` on its OpenMP
+    // loops, which overrides omp_set_num_threads() and oversubscribes small
+    // machines.  The thread_limit of a (host) teams region caps every
+    // parallel region nested in it, without touching process-wide state.
+#pragma omp teams num_teams(1) thread_limit(nthreads)
+    ok = cholmod_l_factorize(A_, L_, &common_);
+  } else {
+    ok = cholmod_l_factorize(A_, L_, &common_);
+  }
+#else
+  ok = cholmod_l_factorize(A_, L_, &common_);
+#endif
+  if (!ok || common_.status < CHOLMOD_OK) throw_cholmod_error("cholmod_factorize");
+  if (common_.status == CHOLMOD_NOT_POSDEF) {
+    throw NotPositiveDefinite(static_cast<std::int64_t>(L_->minor) + 1);
+  }
+}
+
+void CholmodSolver::solve(const double* values, double* b, std::int64_t nrhs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ == 0 || nrhs == 0) return;
+  factorize(values);
+
+  // Wrap the caller's buffer as a cholmod_dense header (no copy).
+  cholmod_dense B;
+  std::memset(&B, 0, sizeof(B));
+  B.nrow = n_;
+  B.ncol = nrhs;
+  B.nzmax = n_ * nrhs;
+  B.d = n_;
+  B.x = b;
+  B.xtype = CHOLMOD_REAL;
+  B.dtype = CHOLMOD_DOUBLE;
+  if (!cholmod_l_solve2(CHOLMOD_A, L_, &B, nullptr, &X_, nullptr, &Y_, &E_, &common_)) {
+    throw_cholmod_error("cholmod_solve");
+  }
+  std::memcpy(b, X_->x, sizeof(double) * n_ * nrhs);
+}
+
+void CholmodSolver::throw_cholmod_error(const char* where) const {
+  if (common_.status == CHOLMOD_OUT_OF_MEMORY) throw std::bad_alloc();
+  if (common_.status == CHOLMOD_TOO_LARGE) {
+    throw std::length_error(std::string(where) + ": problem too large");
+  }
+  throw std::runtime_error(std::string(where) + " failed (CHOLMOD status " +
+                           std::to_string(common_.status) + ")");
+}
+
+}  // namespace fastilt

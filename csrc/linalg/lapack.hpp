@@ -1,0 +1,36 @@
+// Hand-written prototypes for the few Fortran LAPACK routines we call.
+//
+// We deliberately avoid LAPACKE / <lapack.h>: Debian's libopenblas-dev (and
+// most other BLAS/LAPACK builds) export the plain Fortran symbols, so four
+// prototypes are all we need and the build gains no extra dependency.
+//
+// Conventions: LP64 (32-bit `int` integers), column-major storage, all
+// arguments by pointer, and a trailing hidden `size_t` length for each
+// CHARACTER argument (gfortran ABI).  Passing the hidden length is correct for
+// the Fortran routines and harmless for OpenBLAS's C re-implementations
+// (extra trailing register arguments are ignored on every supported ABI).
+#pragma once
+
+#include <cstddef>
+
+extern "C" {
+
+// Cholesky factorisation of a dense SPD matrix: A = L L^T (uplo = 'L').
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda,
+             int* info, std::size_t uplo_len);
+
+// Solve A X = B with the factor from dpotrf_.
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a,
+             const int* lda, double* b, const int* ldb, int* info,
+             std::size_t uplo_len);
+
+// Cholesky factorisation of an SPD band matrix with kd sub-diagonals.
+void dpbtrf_(const char* uplo, const int* n, const int* kd, double* ab,
+             const int* ldab, int* info, std::size_t uplo_len);
+
+// Solve A X = B with the band factor from dpbtrf_.
+void dpbtrs_(const char* uplo, const int* n, const int* kd, const int* nrhs,
+             const double* ab, const int* ldab, double* b, const int* ldb,
+             int* info, std::size_t uplo_len);
+
+}  // extern "C"

@@ -1,0 +1,5 @@
+"""ILTpy-compatible import path ``fastilt.input.loaders`` (``iltload``)."""
+
+from ..loading import iltload
+
+__all__ = ["iltload"]

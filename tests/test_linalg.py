@@ -1,0 +1,310 @@
+"""Tests of the compiled linear solvers (fastilt._linalg) and their wrappers.
+
+Environment switches (set by .ci/run):
+  FASTILT_REQUIRE_CHOLMOD=1    the build under test must have CHOLMOD
+  FASTILT_EXPECT_NO_CHOLMOD=1  the build under test must NOT have CHOLMOD
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import scipy.linalg
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from fastilt import _linalg
+from fastilt import linalg as api
+
+RTOL = 1e-10
+
+requires_cholmod = pytest.mark.skipif(not _linalg.HAVE_CHOLMOD,
+                                      reason="built without CHOLMOD")
+
+
+def rel_err(x, ref):
+    return np.linalg.norm(x - ref) / np.linalg.norm(ref)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+def random_spd(n, rng):
+    m = rng.standard_normal((n, n))
+    return m @ m.T + n * np.eye(n)
+
+
+def laplacian_2d(m, shift=1.0):
+    """5-point-stencil Laplacian on an m x m grid plus shift * I (SPD, band m)."""
+    t = sp.diags_array([-np.ones(m - 1), 2 * np.ones(m), -np.ones(m - 1)], offsets=[-1, 0, 1])
+    eye = sp.eye_array(m)
+    a = (sp.kron(eye, t) + sp.kron(t, eye) + shift * sp.eye_array(m * m)).tocsc()
+    a.eliminate_zeros()  # scipy's kron stores explicit zeros
+    return a
+
+
+def random_sparse_spd(n, rng, density=0.02):
+    """General sparse SPD matrix with an irregular pattern."""
+    m = sp.random_array((n, n), density=density, rng=rng)
+    return (m @ m.T + sp.eye_array(n)).tocsc()
+
+
+def indefinite(a):
+    """Symmetric, non-singular, not positive definite (shift past the middle
+    of the spectrum; the shift is chosen away from any eigenvalue)."""
+    ev = np.linalg.eigvalsh(a.toarray() if sp.issparse(a) else a)
+    k = len(ev) // 2
+    shift = 0.5 * (ev[k] + ev[k + 1])
+    eye = sp.eye_array(len(ev), format="csc") if sp.issparse(a) else np.eye(len(ev))
+    return a - shift * eye
+
+
+# --- build flags -----------------------------------------------------------------
+
+def test_have_cholmod_flag_matches_build():
+    assert isinstance(_linalg.HAVE_CHOLMOD, bool)
+    assert api.HAVE_CHOLMOD is _linalg.HAVE_CHOLMOD
+    assert hasattr(_linalg, "CholmodSolver") == _linalg.HAVE_CHOLMOD
+    if os.environ.get("FASTILT_REQUIRE_CHOLMOD") == "1":
+        assert _linalg.HAVE_CHOLMOD, "this build was required to have CHOLMOD"
+    if os.environ.get("FASTILT_EXPECT_NO_CHOLMOD") == "1":
+        assert not _linalg.HAVE_CHOLMOD, "this build was required to lack CHOLMOD"
+
+
+@pytest.mark.skipif(_linalg.HAVE_CHOLMOD, reason="built with CHOLMOD")
+def test_without_cholmod_sparse_solver_falls_back(rng):
+    with pytest.raises(RuntimeError):
+        api.CholmodPatternSolver()
+    solver = api.make_sparse_solver()
+    a = random_sparse_spd(60, rng)
+    b = rng.standard_normal(60)
+    assert rel_err(solver(a, b), spla.spsolve(a, b)) <= RTOL
+
+
+def test_exception_is_linalgerror():
+    assert issubclass(_linalg.NotPositiveDefiniteError, np.linalg.LinAlgError)
+    assert api.NotPositiveDefiniteError is _linalg.NotPositiveDefiniteError
+
+
+# --- dense -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 7, 150])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_dense_matches_scipy(rng, n, order):
+    a = np.asarray(random_spd(n, rng), order=order)
+    b = rng.standard_normal(n)
+    x = _linalg.cholesky_solve_dense(a, b)
+    assert x.shape == (n,)
+    assert rel_err(x, scipy.linalg.solve(a, b)) <= RTOL
+
+
+def test_dense_multiple_rhs_and_strided_input(rng):
+    a = random_spd(40, rng)
+    b = rng.standard_normal((40, 3))
+    x = _linalg.cholesky_solve_dense(a[::1, ::1].T, b)  # F-contiguous view
+    assert x.shape == (40, 3)
+    assert rel_err(x, scipy.linalg.solve(a, b)) <= RTOL
+    big = np.zeros((80, 80))
+    big[::2, ::2] = a  # non-contiguous view
+    x = _linalg.cholesky_solve_dense(big[::2, ::2], b[:, 0])
+    assert rel_err(x, scipy.linalg.solve(a, b[:, 0])) <= RTOL
+
+
+def test_dense_not_spd_raises_exact_type(rng):
+    a = indefinite(random_spd(30, rng))
+    with pytest.raises(np.linalg.LinAlgError) as info:
+        _linalg.cholesky_solve_dense(a, np.ones(30))
+    assert type(info.value) is _linalg.NotPositiveDefiniteError
+
+
+def test_dense_bad_shapes_raise_valueerror():
+    with pytest.raises(ValueError):
+        _linalg.cholesky_solve_dense(np.eye(3)[:2], np.ones(3))
+    with pytest.raises(ValueError):
+        _linalg.cholesky_solve_dense(np.eye(3), np.ones(4))
+
+
+def test_dense_api_sparse_input_and_fallback(rng):
+    a = random_sparse_spd(50, rng)
+    b = rng.standard_normal(50)
+    assert rel_err(api.dense_cholesky_solve(a, b), spla.spsolve(a, b)) <= RTOL
+    bad = indefinite(a).toarray()
+    assert rel_err(api.dense_cholesky_solve(bad, b), scipy.linalg.solve(bad, b)) <= RTOL
+    with pytest.raises(api.NotPositiveDefiniteError):
+        api.dense_cholesky_solve(bad, b, fallback=False)
+
+
+# --- banded ----------------------------------------------------------------------
+
+def test_sparse_lower_band_layout(rng):
+    a = laplacian_2d(5)
+    ab = api.sparse_lower_band(a)
+    dense = a.toarray()
+    assert ab.shape == (6, 25)
+    for k in range(6):  # ab[k, j] = A[j + k, j]
+        np.testing.assert_array_equal(ab[k, :25 - k], np.diag(dense, -k))
+        np.testing.assert_array_equal(ab[k, 25 - k:], 0.0)
+
+
+def test_sparse_lower_band_ignores_stored_zeros():
+    # diag(2, 3, 4) with an explicitly stored zero at (2, 0): kd must stay 0.
+    a = sp.csr_array(([2.0, 3.0, 0.0, 4.0], [0, 1, 0, 2], [0, 1, 2, 4]), shape=(3, 3))
+    assert a.nnz == 4
+    np.testing.assert_array_equal(api.sparse_lower_band(a), [[2.0, 3.0, 4.0]])
+
+
+def test_sparse_lower_band_sums_duplicates():
+    coo = sp.coo_array(([1.0, 2.0, 5.0, 3.0], ([0, 0, 1, 1], [0, 0, 0, 1])), shape=(2, 2))
+    np.testing.assert_array_equal(api.sparse_lower_band(coo), [[3.0, 3.0], [5.0, 0.0]])
+
+
+@pytest.mark.parametrize("m", [1, 4, 30])
+def test_banded_matches_spsolve(rng, m):
+    a = laplacian_2d(m)
+    b = rng.standard_normal(m * m)
+    ref = spla.spsolve(a, b)
+    assert rel_err(api.banded_cholesky_solve(a, b), ref) <= RTOL
+    ab = api.sparse_lower_band(a)
+    assert rel_err(_linalg.cholesky_solve_banded(ab, b), ref) <= RTOL
+    # Same storage convention as scipy's banded Cholesky.
+    assert rel_err(scipy.linalg.solveh_banded(ab, b, lower=True), ref) <= RTOL
+
+
+def test_band_cholesky_factor_reused(rng):
+    a = laplacian_2d(12, shift=0.3)
+    fac = _linalg.BandCholesky(api.sparse_lower_band(a))
+    assert (fac.n, fac.kd) == (144, 12)
+    for _ in range(3):
+        b = rng.standard_normal(144)
+        assert rel_err(fac.solve(b), spla.spsolve(a, b)) <= RTOL
+    b2 = rng.standard_normal((144, 2))
+    assert rel_err(fac.solve(b2), spla.spsolve(a, b2)) <= RTOL
+
+
+def test_banded_not_spd_raises_and_falls_back(rng):
+    a = indefinite(laplacian_2d(6))
+    b = rng.standard_normal(36)
+    with pytest.raises(np.linalg.LinAlgError) as info:
+        _linalg.cholesky_solve_banded(api.sparse_lower_band(a), b)
+    assert type(info.value) is _linalg.NotPositiveDefiniteError
+    with pytest.raises(api.NotPositiveDefiniteError):
+        api.banded_cholesky_solve(a, b, fallback=False)
+    assert rel_err(api.banded_cholesky_solve(a, b), spla.spsolve(a, b)) <= RTOL
+
+
+# --- CHOLMOD ---------------------------------------------------------------------
+
+@requires_cholmod
+@pytest.mark.parametrize("ordering", ["natural", "amd", "metis", "default"])
+@pytest.mark.parametrize("kind", ["laplacian", "random"])
+def test_cholmod_matches_spsolve(rng, ordering, kind):
+    a = laplacian_2d(20) if kind == "laplacian" else random_sparse_spd(300, rng)
+    b = rng.standard_normal(a.shape[0])
+    s = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=ordering)
+    assert s.is_supernodal
+    assert rel_err(s.solve(a.data, b), spla.spsolve(a, b)) <= RTOL
+
+
+@requires_cholmod
+def test_cholmod_lower_triangle_only_and_csr_input(rng):
+    a = random_sparse_spd(200, rng)
+    b = rng.standard_normal(200)
+    ref = spla.spsolve(a, b)
+    low = sp.tril(a, format="csc")
+    s = _linalg.CholmodSolver(low.indptr, low.indices, 200)
+    assert rel_err(s.solve(low.data, b), ref) <= RTOL
+    solver = api.CholmodPatternSolver()
+    assert rel_err(solver(a.tocsr(), b), ref) <= RTOL
+    assert rel_err(solver(sp.coo_array(a), b), ref) <= RTOL
+    assert rel_err(solver(a.toarray(), b), ref) <= RTOL
+
+
+@requires_cholmod
+def test_cholmod_symbolic_analysis_reused(rng):
+    a = laplacian_2d(15)
+    solver = api.CholmodPatternSolver()
+    b = rng.standard_normal(a.shape[0])
+    assert rel_err(solver(a, b), spla.spsolve(a, b)) <= RTOL
+    # New values, same pattern: no new analysis and still the right answer.
+    for shift in (0.5, 3.0):
+        a2 = a.copy()
+        a2.data = a.data * (1.0 + rng.random(a.nnz) * 0.01)
+        a2 = (a2 + a2.T) / 2 + shift * sp.eye_array(a.shape[0], format="csc")
+        assert a2.nnz == a.nnz
+        assert rel_err(solver(a2, b), spla.spsolve(a2, b)) <= RTOL
+    assert solver.n_analyses == 1
+    # A new pattern triggers one new analysis.
+    a3 = random_sparse_spd(a.shape[0], rng)
+    assert rel_err(solver(a3, b), spla.spsolve(a3, b)) <= RTOL
+    assert solver.n_analyses == 2
+    assert rel_err(solver(a3 * 2, b), spla.spsolve(a3 * 2, b)) <= RTOL
+    assert solver.n_analyses == 2
+
+
+@requires_cholmod
+def test_cholmod_raw_solver_refactors_many_times(rng):
+    a = random_sparse_spd(250, rng)
+    s = _linalg.CholmodSolver(a.indptr, a.indices, 250)
+    for scale in (1.0, 2.0, 7.5):
+        b = rng.standard_normal((250, 2))
+        data = a.data * scale
+        ref = spla.spsolve(sp.csc_array((data, a.indices, a.indptr), shape=a.shape), b)
+        x = s.solve(data, b)
+        assert x.shape == (250, 2)
+        assert rel_err(x, ref) <= RTOL
+
+
+@requires_cholmod
+def test_cholmod_not_spd_raises_exact_type_and_recovers(rng):
+    a = laplacian_2d(8)
+    bad = indefinite(a)
+    bad = sp.csc_array(bad)
+    bad.sort_indices()
+    b = rng.standard_normal(64)
+    s = _linalg.CholmodSolver(bad.indptr, bad.indices, 64)
+    with pytest.raises(np.linalg.LinAlgError) as info:
+        s.solve(bad.data, b)
+    assert type(info.value) is _linalg.NotPositiveDefiniteError
+    # The solver stays usable for SPD values with the same pattern.
+    good = bad + 40.0 * sp.eye_array(64, format="csc")
+    assert np.array_equal(good.indices, bad.indices)
+    assert rel_err(s.solve(good.data, b), spla.spsolve(good, b)) <= RTOL
+    # Wrapper: raise on request, else fall back to LU.
+    with pytest.raises(api.NotPositiveDefiniteError):
+        api.CholmodPatternSolver(fallback=False)(bad, b)
+    assert rel_err(api.CholmodPatternSolver()(bad, b), spla.spsolve(bad, b)) <= RTOL
+
+
+@requires_cholmod
+def test_cholmod_rejects_bad_patterns():
+    with pytest.raises(ValueError):  # row index out of range
+        _linalg.CholmodSolver(np.array([0, 1, 2]), np.array([0, 5]), 2)
+    with pytest.raises(ValueError):  # duplicate entry
+        _linalg.CholmodSolver(np.array([0, 2, 3]), np.array([0, 0, 1]), 2)
+    with pytest.raises(ValueError):  # wrong indptr length
+        _linalg.CholmodSolver(np.array([0, 1]), np.array([0]), 2)
+    with pytest.raises(ValueError):
+        _linalg.CholmodSolver(np.array([0, 1, 2]), np.array([0, 1]), 2, ordering="nope")
+    s = _linalg.CholmodSolver(np.array([0, 1, 2]), np.array([0, 1]), 2)
+    with pytest.raises(ValueError):  # too few values
+        s.solve(np.ones(1), np.ones(2))
+
+
+@requires_cholmod
+def test_cholmod_threads_setting_and_concurrent_use(rng):
+    a = laplacian_2d(25)
+    s = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0])
+    assert s.nthreads == 1  # default: see CholmodSolver docstring
+    bs = [rng.standard_normal(a.shape[0]) for _ in range(6)]
+    refs = [spla.spsolve(a, b) for b in bs]
+    for nthreads in (0, 2, 1):
+        s.nthreads = nthreads
+        assert rel_err(s.solve(a.data, bs[0]), refs[0]) <= RTOL
+    # The GIL is released during solves; the solver serialises internally.
+    with ThreadPoolExecutor(3) as pool:
+        xs = list(pool.map(lambda b: s.solve(a.data, b), bs))
+    for x, ref in zip(xs, refs):
+        assert rel_err(x, ref) <= RTOL

@@ -1,0 +1,151 @@
+"""iltstats: noise samples as ILTpy draws them, reproducible, consistent, errors first."""
+
+import numpy as np
+import pytest
+
+import fastilt as ilt
+from fastilt.statistics import STATISTICS_KEYS, iltstats
+from reference_cases import CASES, initialised_case, reference
+
+ILTPY_KEYS = {
+    "g_list", "fit_list", "residuals_list", "noise_samples", "data_samples",
+    "g_mean", "fit_mean", "residuals_mean", "g_std", "fit_std", "residuals_std",
+    "g_conf_interval", "fit_conf_interval",
+}
+
+
+def _inverted(name, maxloop=None):
+    data = initialised_case(name)
+    if maxloop is not None:  # keeps every other setting of the case (reinitialize=False)
+        data.init(parameters={"maxloop": maxloop})
+    data.invert(verbose=0)
+    return data
+
+
+@pytest.fixture(scope="module")
+def small():
+    return _inverted("1d_exponential_default", maxloop=25)
+
+
+@pytest.fixture(scope="module")
+def stats_run(small):
+    """One parallel run (loky, 2 workers) with a fixed seed, shared by several tests."""
+    statistics = iltstats(small, n=3, n_jobs=2, verbose=0, random_seed=1234)
+    return {name: (list(v) if isinstance(v, list) else v) for name, v in statistics.items()}
+
+
+def test_keys_are_iltpys(stats_run):
+    assert set(stats_run) == ILTPY_KEYS == set(STATISTICS_KEYS)
+
+
+def test_noise_is_drawn_like_iltpy(small, stats_run):
+    np.random.seed(1234)
+    expected = [np.random.randn(*small.fit.shape) for _ in range(3)]
+    assert len(stats_run["noise_samples"]) == 3
+    for drawn, want in zip(stats_run["noise_samples"], expected):
+        np.testing.assert_array_equal(drawn, want)
+    for sample, noise in zip(stats_run["data_samples"], expected):
+        np.testing.assert_array_equal(sample, small.fit + noise)
+
+
+def test_same_seed_same_statistics(small, stats_run):
+    # Same samples; the inversions agree to rounding (threaded BLAS may sum in another order).
+    again = iltstats(small, n=3, n_jobs=1, verbose=0, random_seed=1234)
+    for name in ILTPY_KEYS:
+        first, second = stats_run[name], again[name]
+        if isinstance(first, list):
+            assert len(first) == len(second)
+            for a, b in zip(first, second):
+                np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)
+        else:
+            np.testing.assert_allclose(first, second, rtol=1e-9, atol=1e-10)
+
+
+def test_summaries_match_the_samples(small, stats_run):
+    for name in ("g", "fit", "residuals"):
+        stack = np.array(stats_run[f"{name}_list"])
+        assert stack.shape == (3,) + np.shape(getattr(small, name))
+        np.testing.assert_allclose(stats_run[f"{name}_mean"], stack.mean(axis=0), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(stats_run[f"{name}_std"], stack.std(axis=0), rtol=0, atol=1e-12)
+    for name in ("g", "fit"):
+        low, high = stats_run[f"{name}_conf_interval"]
+        mean, std = stats_run[f"{name}_mean"], stats_run[f"{name}_std"]
+        np.testing.assert_allclose(low, mean - std, atol=1e-12)
+        np.testing.assert_allclose(high, mean + std, atol=1e-12)
+    for fit, residuals, sample in zip(stats_run["fit_list"], stats_run["residuals_list"], stats_run["data_samples"]):
+        np.testing.assert_allclose(residuals, fit - sample, atol=1e-9)
+
+
+def test_each_sample_is_a_plain_reinversion_with_the_same_settings():
+    """User parameters (here maxloop, alpha_00, reg_bc, ...) carry over to every re-inversion."""
+    data = _inverted("1d_exponential_params")
+    statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=5)
+    ref = reference("1d_exponential_params")
+    fresh = ilt.iltload(data=statistics["data_samples"][1], t=ref["t0"])
+    fresh.init(ref["tau0"], ilt.Exponential(), parameters=CASES["1d_exponential_params"]["params"])
+    fresh.invert(verbose=0)
+    np.testing.assert_allclose(statistics["g_list"][1], fresh.g, rtol=0, atol=1e-10 * np.abs(fresh.g).max())
+
+
+def test_sigma_is_carried_and_scales_the_noise():
+    data = _inverted("1d_exponential_sigma", maxloop=20)
+    statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=9)
+    sigma = data.sigma
+    for sample, noise in zip(statistics["data_samples"], statistics["noise_samples"]):
+        np.testing.assert_allclose(sample, data.fit + sigma * noise)
+    ref = reference("1d_exponential_sigma")
+    fresh = ilt.iltload(data=statistics["data_samples"][0], t=ref["t0"])
+    fresh.init(ref["tau0"], ilt.Exponential(), sigma=ref["sigma"], parameters={"maxloop": 20})
+    fresh.invert(verbose=0)
+    np.testing.assert_allclose(statistics["g_list"][0], fresh.g, rtol=0, atol=1e-10 * np.abs(fresh.g).max())
+
+
+def test_dim_ndim_is_carried():
+    data = _inverted("pseudo2d_exponential_dim_ndim", maxloop=3)
+    statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=3)
+    ref = reference("pseudo2d_exponential_dim_ndim")
+    fresh = ilt.iltload(data=statistics["data_samples"][0], t=ref["t0"])
+    fresh.init(ref["tau0"], ilt.Exponential(), dim_ndim=ref["dim_ndim"], parameters={"maxloop": 3})
+    fresh.invert(verbose=0)
+    assert statistics["g_list"][0].shape == data.g.shape
+    np.testing.assert_allclose(statistics["g_list"][0], fresh.g, rtol=0, atol=1e-10 * np.abs(fresh.g).max())
+
+
+def test_method_sets_the_attribute(small):
+    small.iltstats(n=2, n_jobs=1, verbose=0, random_seed=0)
+    assert set(small.statistics) == ILTPY_KEYS
+    assert len(small.statistics["g_list"]) == 2
+
+
+def test_not_inverted_is_a_runtime_error():
+    data = initialised_case("1d_exponential_default")
+    with pytest.raises(RuntimeError, match="inverted"):
+        iltstats(data, n=3)
+    with pytest.raises(RuntimeError):
+        data.iltstats(n=1)  # checked before n
+
+
+@pytest.mark.parametrize("n", [1, 0, -4])
+def test_too_few_samples_is_a_value_error_before_any_work(small, n, monkeypatch):
+    import joblib
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("no work may start for an invalid n")
+
+    monkeypatch.setattr(joblib, "Parallel", forbidden)
+    state = np.random.get_state()
+    with pytest.raises(ValueError, match="n"):
+        iltstats(small, n=n, random_seed=1)
+    after = np.random.get_state()
+    assert state[0] == after[0] and np.array_equal(state[1], after[1]) and state[2:] == after[2:]
+
+
+@pytest.mark.parametrize("n", [2.5, "3", True])
+def test_non_integer_n_is_a_type_error(small, n):
+    with pytest.raises(TypeError):
+        iltstats(small, n=n)
+
+
+def test_bad_solver_is_a_type_error(small):
+    with pytest.raises(TypeError):
+        iltstats(small, n=2, solver=42)
