@@ -62,3 +62,12 @@ def initialised_case(name):
 
 def relative_error(actual, expected):
     return np.linalg.norm(np.asarray(actual) - expected) / np.linalg.norm(expected)
+
+
+def inverted_case(name, maxloop=None, **invert_options):
+    """A reference case inverted (optionally with fewer iterations, other settings kept)."""
+    data = initialised_case(name)
+    if maxloop is not None:
+        data.init(parameters={"maxloop": maxloop})
+    data.invert(verbose=0, **invert_options)
+    return data

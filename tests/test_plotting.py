@@ -13,7 +13,7 @@ from matplotlib.collections import QuadMesh  # noqa: E402
 
 import fastilt as ilt  # noqa: E402
 from fastilt.plotting import iltplot  # noqa: E402
-from reference_cases import initialised_case  # noqa: E402
+from reference_cases import initialised_case, inverted_case  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Setting alt_g equal to 6")
 
@@ -24,22 +24,15 @@ def _close_figures():
     plt.close("all")
 
 
-def _inverted(name, maxloop=None):
-    data = initialised_case(name)
-    if maxloop is not None:
-        data.init(parameters={"maxloop": maxloop})
-    data.invert(verbose=0)
-    return data
-
 
 @pytest.fixture(scope="module")
 def one_d():
-    return _inverted("1d_exponential_default", maxloop=20)
+    return inverted_case("1d_exponential_default", maxloop=20)
 
 
 @pytest.fixture(scope="module")
 def two_d():
-    return _inverted("2d_exponential_default", maxloop=10)
+    return inverted_case("2d_exponential_default", maxloop=10)
 
 
 def _line_with(ax, ydata):
@@ -70,7 +63,7 @@ def test_1d_negative_g(one_d):
 
 
 def test_1d_static_baseline_is_not_drawn_as_a_point():
-    data = _inverted("1d_exponential_sb", maxloop=10)
+    data = inverted_case("1d_exponential_sb", maxloop=10)
     _, (_, ax_g, _) = iltplot(data, negative_g=True)
     assert _line_with(ax_g, -data.g[:-1])
     texts = [t.get_text() for t in ax_g.texts]
@@ -78,7 +71,7 @@ def test_1d_static_baseline_is_not_drawn_as_a_point():
 
 
 def test_1d_residuals_scaled_by_sigma():
-    data = _inverted("1d_exponential_sigma", maxloop=10)
+    data = inverted_case("1d_exponential_sigma", maxloop=10)
     _, (_, _, ax_res) = iltplot(data)
     assert _line_with(ax_res, data.residuals / data.sigma)
     _, (_, _, ax_res) = iltplot(data, scale_residuals=False)

@@ -10,20 +10,13 @@ import pytest
 import fastilt as ilt
 from fastilt import reporting
 from fastilt.reporting import NotInvertedError, iltreport
-from reference_cases import CASES, initialised_case, reference
+from reference_cases import CASES, initialised_case, inverted_case, reference
 
-
-def _inverted(name, maxloop=None):
-    data = initialised_case(name)
-    if maxloop is not None:
-        data.init(parameters={"maxloop": maxloop})
-    data.invert(verbose=0)
-    return data
 
 
 @pytest.fixture(scope="module")
 def inverted():
-    return _inverted("1d_exponential_params")
+    return inverted_case("1d_exponential_params")
 
 
 def _files(folder):
@@ -92,7 +85,7 @@ def test_text_report_contents(inverted, tmp_path):
 
 @pytest.mark.filterwarnings("ignore:Setting alt_g equal to 6")
 def test_2d_arrays_are_written_as_tables(tmp_path):
-    data = _inverted("2d_exponential_default", maxloop=5)
+    data = inverted_case("2d_exponential_default", maxloop=5)
     iltreport(data, tmp_path / "two")
     text = (tmp_path / "two.txt").read_text()
     np.testing.assert_allclose(_section(text, "G"), data.g, rtol=1e-15)
@@ -110,7 +103,7 @@ def test_parameter_file_is_json_without_arrays(inverted, tmp_path):
 
 @pytest.mark.parametrize("case", ["1d_exponential_params", "1d_exponential_sb"])
 def test_parameter_file_round_trip_gives_the_same_g(case, tmp_path):
-    data = _inverted(case)
+    data = inverted_case(case)
     iltreport(data, tmp_path / case, parameters_to_file=True)
     ref = reference(case)
     fresh = ilt.iltload(data=ref["data"], t=ref["t0"])

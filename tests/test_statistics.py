@@ -5,7 +5,7 @@ import pytest
 
 import fastilt as ilt
 from fastilt.statistics import STATISTICS_KEYS, iltstats
-from reference_cases import CASES, initialised_case, reference
+from reference_cases import CASES, initialised_case, inverted_case, reference
 
 ILTPY_KEYS = {
     "g_list", "fit_list", "residuals_list", "noise_samples", "data_samples",
@@ -14,17 +14,10 @@ ILTPY_KEYS = {
 }
 
 
-def _inverted(name, maxloop=None):
-    data = initialised_case(name)
-    if maxloop is not None:  # keeps every other setting of the case (reinitialize=False)
-        data.init(parameters={"maxloop": maxloop})
-    data.invert(verbose=0)
-    return data
-
 
 @pytest.fixture(scope="module")
 def small():
-    return _inverted("1d_exponential_default", maxloop=25)
+    return inverted_case("1d_exponential_default", maxloop=25)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +71,7 @@ def test_summaries_match_the_samples(small, stats_run):
 
 def test_each_sample_is_a_plain_reinversion_with_the_same_settings():
     """User parameters (here maxloop, alpha_00, reg_bc, ...) carry over to every re-inversion."""
-    data = _inverted("1d_exponential_params")
+    data = inverted_case("1d_exponential_params")
     statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=5)
     ref = reference("1d_exponential_params")
     fresh = ilt.iltload(data=statistics["data_samples"][1], t=ref["t0"])
@@ -88,7 +81,7 @@ def test_each_sample_is_a_plain_reinversion_with_the_same_settings():
 
 
 def test_sigma_is_carried_and_scales_the_noise():
-    data = _inverted("1d_exponential_sigma", maxloop=20)
+    data = inverted_case("1d_exponential_sigma", maxloop=20)
     statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=9)
     sigma = data.sigma
     for sample, noise in zip(statistics["data_samples"], statistics["noise_samples"]):
@@ -101,7 +94,7 @@ def test_sigma_is_carried_and_scales_the_noise():
 
 
 def test_dim_ndim_is_carried():
-    data = _inverted("pseudo2d_exponential_dim_ndim", maxloop=3)
+    data = inverted_case("pseudo2d_exponential_dim_ndim", maxloop=3)
     statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=3)
     ref = reference("pseudo2d_exponential_dim_ndim")
     fresh = ilt.iltload(data=statistics["data_samples"][0], t=ref["t0"])
