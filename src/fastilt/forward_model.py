@@ -11,6 +11,8 @@ import scipy.sparse as sp
 from scipy.linalg import svd
 from scipy.sparse.linalg import svds
 
+from .kernels import Identity
+
 __all__ = [
     "kernel_matrices",
     "kernel_sparsity",
@@ -21,9 +23,16 @@ __all__ = [
 
 
 def kernel_matrices(kernels, t, tau):
-    """``K_d = kernel_d(t_d, tau_d)`` of shape ``(Ntau_d, Nt_d)`` for each dimension."""
+    """``K_d = kernel_d(t_d, tau_d)`` of shape ``(Ntau_d, Nt_d)`` for each dimension.
+
+    The Identity kernel of a non-inverted dimension is kept sparse: a dense
+    identity of a 32768-point spectral axis alone would take 8.6 GB.
+    """
     matrices = []
     for d, (kernel, t_d, tau_d) in enumerate(zip(kernels, t, tau)):
+        if kernel.name == Identity.name:
+            matrices.append(sp.identity(t_d.size, format="csr"))
+            continue
         K = np.asarray(kernel.kernel(t_d, tau_d))
         if np.iscomplexobj(K):
             raise TypeError(
@@ -45,8 +54,8 @@ def kernel_matrices(kernels, t, tau):
 
 def kernel_sparsity(matrices):
     """Fraction of zeros in the Kronecker product of ``matrices``."""
-    nonzeros = np.prod([float(np.count_nonzero(K)) for K in matrices])
-    size = np.prod([float(K.size) for K in matrices])
+    nonzeros = np.prod([float(K.nnz if sp.issparse(K) else np.count_nonzero(K)) for K in matrices])
+    size = np.prod([float(K.shape[0] * K.shape[1]) for K in matrices])
     return 1 - nonzeros / size
 
 
@@ -102,7 +111,10 @@ def build_forward_model(data, K, config, p, sparse):
 
     A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
     for block in blocks:
-        A = sp.kron(sp.csr_array(block), A, format="csr") if sparse else np.kron(block, A)
+        if sparse:
+            A = sp.kron(sp.csr_array(block), A, format="csr")
+        else:
+            A = np.kron(block.toarray() if sp.issparse(block) else block, A)
     m = apply_per_dimension(data, [None if u is None else u.T for u in U]).ravel(order="F")[:, None]
 
     out = {"K0comp": A, "U": U, "mcomp": m}
