@@ -32,6 +32,44 @@ std::vector<std::int64_t> to_ivector(const py::handle& obj) {
   return {a.data(), a.data() + a.size()};
 }
 
+// The lower triangle (rows >= column) of the n x n CSC arrays of a symmetric
+// matrix (or its CSR arrays: the same for a symmetric matrix); SciPy's 32- or
+// 64-bit indices are read in place.
+template <typename Index>
+Csc lower_columns(const py::handle& indptr_obj, const py::handle& indices_obj, const DArray& data,
+                  std::int64_t n) {
+  using Indices = py::array_t<Index, py::array::c_style | py::array::forcecast>;
+  const auto indptr_array = indptr_obj.cast<Indices>(), indices_array = indices_obj.cast<Indices>();
+  const Index* indptr = indptr_array.data();
+  const Index* indices = indices_array.data();
+  if (indptr_array.size() != n + 1 || indptr[0] != 0 || indptr[n] > indices_array.size() ||
+      indices_array.size() != data.size())
+    throw py::value_error("W must be given as the CSC arrays of an n x n matrix");
+  Csc out;
+  out.indptr.reserve(n + 1);
+  out.indptr.push_back(0);
+  for (std::int64_t j = 0; j < n; ++j) {
+    if (indptr[j] > indptr[j + 1]) throw py::value_error("W's indptr must not decrease");
+    for (Index s = indptr[j]; s < indptr[j + 1]; ++s) {
+      if (indices[s] < 0 || indices[s] >= n) throw py::value_error("W has a row index out of range");
+      if (indices[s] < j) continue;
+      out.indices.push_back(indices[s]);
+      out.data.push_back(data.data()[s]);
+    }
+    out.indptr.push_back(static_cast<std::int64_t>(out.indices.size()));
+  }
+  return out;
+}
+
+Csc lower_triangle(const py::handle& indptr, const py::handle& indices, const py::handle& data,
+                   std::int64_t n) {
+  const auto values = data.cast<DArray>();
+  const bool int32 = py::isinstance<py::array_t<std::int32_t>>(indptr) &&
+                     py::isinstance<py::array_t<std::int32_t>>(indices);
+  return int32 ? lower_columns<std::int32_t>(indptr, indices, values, n)
+               : lower_columns<std::int64_t>(indptr, indices, values, n);
+}
+
 template <typename T>
 T attr(const py::handle& obj, const char* name) {
   return obj.attr(name).cast<T>();
@@ -88,12 +126,19 @@ py::array_t<std::int64_t> offsets_array(const PenaltyAssembler& a) {
   return out;
 }
 
-py::array_t<double> values_array(const PenaltyAssembler& a) {
-  const auto& values = a.gamma().values;
-  const auto n = static_cast<py::ssize_t>(a.grid().size);
-  py::array_t<double> out({static_cast<py::ssize_t>(values.size()) / n, n});
-  std::copy(values.begin(), values.end(), out.mutable_data());
-  return out;
+// Hand a vector's memory to NumPy without copying it.
+template <typename T>
+py::array_t<T> as_array(std::vector<T>&& v) {
+  auto* owner = new std::vector<T>(std::move(v));
+  py::capsule release(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), release);
+}
+
+// Γ as the (data, indices, indptr) of a full symmetric CSC matrix.
+py::tuple gamma_csc(const PenaltyAssembler& a) {
+  Csc csc = to_csc(a.gamma(), a.grid());
+  return py::make_tuple(as_array(std::move(csc.data)), as_array(std::move(csc.indices)),
+                        as_array(std::move(csc.indptr)));
 }
 
 py::list zero_crossing_state(const PenaltyAssembler& a) {
@@ -116,10 +161,11 @@ NormalEquations make_system(const PenaltyAssembler& assembler, const std::string
                             const py::object& indices, bool natural) {
   const Grid& grid = assembler.grid();
   if (layout == "dense") return NormalEquations::dense(grid, assembler.gamma(), to_vector(w));
-  if (layout == "band") return NormalEquations::band(grid, assembler.gamma(), to_vector(w), kd);
+  if (layout == "band")
+    return NormalEquations::band(grid, assembler.gamma(), lower_triangle(indptr, indices, w, grid.size), kd);
   if (layout == "sparse")
-    return NormalEquations::sparse(grid, assembler.gamma(), to_ivector(indptr), to_ivector(indices),
-                                   to_vector(w), natural);
+    return NormalEquations::sparse(grid, assembler.gamma(), lower_triangle(indptr, indices, w, grid.size),
+                                   natural);
   throw py::value_error("layout must be 'dense', 'band' or 'sparse', got '" + layout + "'");
 }
 
@@ -152,7 +198,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("g"), py::arg("iteration"))
       .def("reset", &PenaltyAssembler::reset)
       .def_property_readonly("offsets", &offsets_array)
-      .def_property_readonly("values", &values_array)
+      .def("gamma_csc", &gamma_csc, "Γ as (data, indices, indptr) of the full symmetric CSC matrix.")
       .def_property_readonly("zero_crossing_state", &zero_crossing_state);
 
   py::class_<Iteration>(m, "Iteration", "The whole iteration in C++ for one system layout.")
@@ -189,7 +235,7 @@ PYBIND11_MODULE(_core, m) {
       })
       .def_property_readonly("convergence", [](const Iteration& it) { return it.convergence(); })
       .def_property_readonly("gamma_offsets", [](const Iteration& it) { return offsets_array(it.assembler()); })
-      .def_property_readonly("gamma_values", [](const Iteration& it) { return values_array(it.assembler()); })
+      .def("gamma_csc", [](const Iteration& it) { return gamma_csc(it.assembler()); })
       .def_property_readonly("zero_crossing_state",
                              [](const Iteration& it) { return zero_crossing_state(it.assembler()); })
       .def_property_readonly("bandwidth", [](const Iteration& it) { return it.system().bandwidth(); });

@@ -1,6 +1,8 @@
 #include "grid.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 namespace fastilt {
 
@@ -36,6 +38,44 @@ int StencilMatrix::add(const Offset& d) {
   if (o >= 0) return o;
   offsets.push_back(d);
   return static_cast<int>(offsets.size()) - 1;
+}
+
+Csc to_csc(const StencilMatrix& m, const Grid& grid) {
+  // Entry (j + lin, j) of the lower triangle is values[o * n + j]; its mirror
+  // (j - lin, j) is the lower entry of column j - lin.  Visiting the signed
+  // offsets in order of their linear step gives sorted rows in every column.
+  struct Entry {
+    std::int64_t step;
+    int o;
+    Offset d;
+    bool mirrored;
+  };
+  std::vector<Entry> entries;
+  for (std::size_t o = 0; o < m.offsets.size(); ++o) {
+    const Offset& d = m.offsets[o];
+    entries.push_back({m.linear[o], static_cast<int>(o), d, false});
+    if (o != 0) entries.push_back({-m.linear[o], static_cast<int>(o), {-d[0], -d[1], -d[2]}, true});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.step < b.step; });
+  const std::int64_t n = grid.size;
+  Csc out;
+  out.indptr.reserve(n + 1);
+  out.indptr.push_back(0);
+  out.indices.reserve(entries.size() * n);
+  out.data.reserve(entries.size() * n);
+  std::array<std::int64_t, kMaxDim> x;
+  for (std::int64_t j = 0; j < n; ++j) {
+    grid.coords(j, x);
+    for (const Entry& e : entries) {
+      if (!Grid::inside(x, e.d, grid.shape)) continue;
+      const std::int64_t row = j + e.step;
+      out.indices.push_back(row);
+      out.data.push_back(m.values[e.o * n + (e.mirrored ? row : j)]);
+    }
+    out.indptr.push_back(static_cast<std::int64_t>(out.indices.size()));
+  }
+  return out;
 }
 
 }  // namespace fastilt

@@ -9,6 +9,10 @@
 namespace fastilt {
 
 constexpr int kMaxDim = 3;
+
+// Loops over fewer grid points than this run on one thread (starting OpenMP
+// threads costs more); longer ones are split into chunks of at least this size.
+constexpr std::int64_t kParallelChunk = 8192;
 using Offset = std::array<int, kMaxDim>;
 
 // Grid of shape `shape` (dimension 0 fastest).  Only points inside `box`
@@ -60,5 +64,15 @@ struct StencilMatrix {
 
 // Is d a forward offset (stored as given, not as -d)?
 bool is_forward(const Offset& d);
+
+// A sparse matrix in compressed sparse column form, rows sorted in each column.
+struct Csc {
+  std::vector<std::int64_t> indptr, indices;
+  std::vector<double> data;
+};
+
+// The full symmetric matrix (both triangles) of `m` on `grid`: Γ for SciPy
+// and for user solvers, without index arrays of the stencil kept around.
+Csc to_csc(const StencilMatrix& m, const Grid& grid);
 
 }  // namespace fastilt

@@ -41,31 +41,36 @@ NormalEquations NormalEquations::dense(const Grid& grid, const StencilMatrix&, s
   return eq;
 }
 
-NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma,
-                                      std::vector<double> w_band, std::int64_t kd) {
+NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma, Csc lower_w,
+                                      std::int64_t kd) {
   NormalEquations eq(Layout::Band, grid);
+  const std::int64_t n = eq.n_;
   for (std::int64_t lin : gamma.linear)
     if (lin > kd) throw std::invalid_argument("bandwidth smaller than the stencil of Γ");
-  if (static_cast<std::int64_t>(w_band.size()) != (kd + 1) * eq.n_)
-    throw std::invalid_argument("band W must be (kd + 1) x n");
+  if (static_cast<std::int64_t>(lower_w.indptr.size()) != n + 1)
+    throw std::invalid_argument("W must be n x n");
+  for (std::int64_t j = 0; j < n; ++j)
+    for (std::int64_t s = lower_w.indptr[j]; s < lower_w.indptr[j + 1]; ++s)
+      if (lower_w.indices[s] > j + kd) throw std::invalid_argument("W is wider than the bandwidth");
   eq.kd_ = kd;
-  eq.base_ = std::move(w_band);
-  eq.assembled_.resize(eq.base_.size());
+  eq.indptr_ = std::move(lower_w.indptr);
+  eq.indices_ = std::move(lower_w.indices);
+  eq.base_ = std::move(lower_w.data);
+  eq.assembled_.resize((kd + 1) * n);
   return eq;
 }
 
 NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& gamma,
-                                        const std::vector<std::int64_t>& indptr,
-                                        const std::vector<std::int64_t>& indices,
-                                        const std::vector<double>& data, bool natural_ordering) {
+                                        const Csc& lower_w, bool natural_ordering) {
 #ifndef FASTILT_HAVE_CHOLMOD
-  (void)grid, (void)gamma, (void)indptr, (void)indices, (void)data, (void)natural_ordering;
+  (void)grid, (void)gamma, (void)lower_w, (void)natural_ordering;
   throw std::runtime_error("fastilt was built without CHOLMOD");
 #else
-  NormalEquations eq(Layout::Csc, grid);
+  NormalEquations eq(Layout::Sparse, grid);
   const std::int64_t n = eq.n_;
-  if (static_cast<std::int64_t>(indptr.size()) != n + 1)
-    throw std::invalid_argument("W indptr must have n + 1 entries");
+  const std::vector<std::int64_t>& indptr = lower_w.indptr;
+  const std::vector<std::int64_t>& indices = lower_w.indices;
+  if (static_cast<std::int64_t>(indptr.size()) != n + 1) throw std::invalid_argument("W must be n x n");
   const std::size_t noff = gamma.offsets.size();
   // Pattern: lower triangle of W united with every stencil slot of Γ.
   std::vector<std::int64_t> rows;
@@ -73,8 +78,7 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
   eq.indptr_.assign(n + 1, 0);
   for (std::int64_t i = 0; i < n; ++i) {
     rows.clear();
-    for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
-      if (indices[s] >= i) rows.push_back(indices[s]);
+    for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s) rows.push_back(indices[s]);
     grid.coords(i, x);
     for (std::size_t o = 0; o < noff; ++o)
       if (Grid::inside(x, gamma.offsets[o], grid.shape)) rows.push_back(i + gamma.linear[o]);
@@ -91,7 +95,7 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
   eq.base_.assign(eq.indices_.size(), 0.0);
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
-      if (indices[s] >= i) eq.base_[position(indices[s], i)] += data[s];
+      eq.base_[position(indices[s], i)] += lower_w.data[s];
   eq.slot_position_.assign(noff * n, -1);
   for (std::int64_t i = 0; i < n; ++i) {
     grid.coords(i, x);
@@ -108,9 +112,25 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
 }
 
 void NormalEquations::add_gamma(const StencilMatrix& gamma) {
-  std::copy(base_.begin(), base_.end(), assembled_.begin());
   const std::int64_t n = n_;
+  const double* base = base_.data();
   double* a = assembled_.data();
+  if (layout_ == Layout::Band) {
+    // LAPACK lower band storage: entry (i, j) at a[(i - j) + j * (kd + 1)].
+    const std::int64_t ld = kd_ + 1;
+    const std::int64_t* indptr = indptr_.data();
+    const std::int64_t* indices = indices_.data();
+#pragma omp parallel for if (n > kParallelChunk)
+    for (std::int64_t j = 0; j < n; ++j) {
+      double* column = a + j * ld;
+      std::fill(column, column + ld, 0.0);
+      for (std::int64_t s = indptr[j]; s < indptr[j + 1]; ++s) column[indices[s] - j] += base[s];
+    }
+  } else {
+    const std::int64_t size = static_cast<std::int64_t>(base_.size());
+#pragma omp parallel for if (size > kParallelChunk)
+    for (std::int64_t s = 0; s < size; ++s) a[s] = base[s];
+  }
   for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {
     const double* v = gamma.values.data() + o * n;
     const std::int64_t lin = gamma.linear[o];
@@ -118,11 +138,15 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
       case Layout::Dense:  // entry (i + lin, i) of the column-major matrix
         for (std::int64_t i = 0; i + lin < n; ++i) a[(i + lin) + i * n] += v[i];
         break;
-      case Layout::Band:  // LAPACK lower band storage: ab[lin + i * (kd + 1)]
-        for (std::int64_t i = 0; i + lin < n; ++i) a[lin + i * (kd_ + 1)] += v[i];
+      case Layout::Band: {  // LAPACK lower band storage: ab[lin + i * (kd + 1)]
+        const std::int64_t ld = kd_ + 1;
+#pragma omp parallel for if (n > kParallelChunk)
+        for (std::int64_t i = 0; i < n - lin; ++i) a[lin + i * ld] += v[i];
         break;
-      case Layout::Csc: {
+      }
+      case Layout::Sparse: {
         const std::int64_t* pos = slot_position_.data() + o * n;
+#pragma omp parallel for if (n > kParallelChunk)
         for (std::int64_t i = 0; i < n; ++i)
           if (pos[i] >= 0) a[pos[i]] += v[i];
         break;
@@ -143,7 +167,7 @@ void NormalEquations::solve(const StencilMatrix& gamma, const double* y, double*
       band_cholesky_factor(assembled_.data(), n_, kd_);
       band_cholesky_solve(assembled_.data(), n_, kd_, x, 1);
       break;
-    case Layout::Csc:
+    case Layout::Sparse:
       cholmod_->solve(assembled_.data(), x, 1);
       break;
   }

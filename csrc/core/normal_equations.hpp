@@ -14,21 +14,20 @@ namespace fastilt {
 
 class CholmodSolver;
 
-enum class Layout { Dense, Band, Csc };
+enum class Layout { Dense, Band, Sparse };
 
 class NormalEquations {
  public:
   // Dense: `w` is n x n column-major (lower triangle read).
   static NormalEquations dense(const Grid& grid, const StencilMatrix& gamma, std::vector<double> w);
-  // Band: `w_band` is LAPACK lower band storage (kd+1) x n of W.
-  static NormalEquations band(const Grid& grid, const StencilMatrix& gamma,
-                              std::vector<double> w_band, std::int64_t kd);
-  // Sparse: lower triangle of W as CSC; the pattern is extended by the
+  // Band: `lower_w` is W's lower triangle, every entry within kd of the
+  // diagonal.  Only W's entries are kept; they are spread into LAPACK band
+  // storage each iteration (the band of a pseudo-2D system is ~4x larger).
+  static NormalEquations band(const Grid& grid, const StencilMatrix& gamma, Csc lower_w, std::int64_t kd);
+  // Sparse: `lower_w` is W's lower triangle; the pattern is extended by the
   // stencil of Γ and analysed once (ordering: see CholmodSolver).
-  static NormalEquations sparse(const Grid& grid, const StencilMatrix& gamma,
-                                const std::vector<std::int64_t>& indptr,
-                                const std::vector<std::int64_t>& indices,
-                                const std::vector<double>& data, bool natural_ordering);
+  static NormalEquations sparse(const Grid& grid, const StencilMatrix& gamma, const Csc& lower_w,
+                                bool natural_ordering);
 
   NormalEquations(NormalEquations&&) noexcept;
   ~NormalEquations();
@@ -46,10 +45,11 @@ class NormalEquations {
   Layout layout_;
   Grid grid_;
   std::int64_t n_ = 0, kd_ = 0;
-  std::vector<double> base_;       // W in the solver's layout
+  std::vector<double> base_;       // W: dense, or the values of pattern_
   std::vector<double> assembled_;  // W + Γ (factored in place for dense/band)
-  // Sparse layout only:
+  // Band: the lower triangle of W; sparse: that of W + Γ.
   std::vector<std::int64_t> indptr_, indices_;
+  // Sparse layout only:
   std::vector<std::int64_t> slot_position_;  // per stencil slot (o * n + i), -1 if unused
   std::unique_ptr<CholmodSolver> cholmod_;
 };

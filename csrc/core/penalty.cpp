@@ -41,8 +41,9 @@ void moving_max(const Grid& grid, const Coords& extent, const Offset& step, int 
   const int n_back = nmax % 2 ? nmax / 2 : nmax / 2 - 1;
   const int n_ahead = nmax / 2;
   const std::int64_t lin = grid.linear(step);
-  Coords x;
+#pragma omp parallel for if (n > kParallelChunk)
   for (std::int64_t i = 0; i < n; ++i) {
+    Coords x;
     grid.coords(i, x);
     if (!Grid::inside(x, {0, 0, 0}, extent)) {
       out[i] = v[i];
@@ -72,15 +73,15 @@ PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
   }
   const std::size_t np = row_points_.size();
   gamma_.add({0, 0, 0});
-  pair_offset_.assign(np * np, -1);
-  pair_base_is_p_.assign(np * np, 0);
   for (std::size_t p = 0; p < np; ++p) {
+    reach_ = std::max(reach_, std::abs(grid_.linear(row_points_[p])));
     for (std::size_t q = p; q < np; ++q) {
-      // Entry (row point q, row point p): coupling offset q - p from p.
+      // Coupling offset q - p from p, stored from whichever point is the column.
       const Offset d = difference(row_points_[q], row_points_[p]);
       const bool forward = is_forward(d);
-      pair_offset_[p * np + q] = gamma_.add(forward ? d : negate(d));
-      pair_base_is_p_[p * np + q] = forward;
+      const int offset = gamma_.add(forward ? d : negate(d));
+      pairs_.push_back({static_cast<int>(p), static_cast<int>(q), offset,
+                        grid_.linear(forward ? row_points_[p] : row_points_[q])});
     }
   }
   for (const auto& d : gamma_.offsets) gamma_.linear.push_back(grid_.linear(d));
@@ -104,13 +105,14 @@ void PenaltyAssembler::reset() {
 
 void PenaltyAssembler::uniform_weights(const double* g) {
   const std::int64_t n = grid_.size;
-  Coords x;
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     const Offset back = negate(dir.step);
     const std::int64_t lin = grid_.linear(dir.step);
     // Squared curvature into work_, squared slope into work2_.
+#pragma omp parallel for if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
+      Coords x;
       grid_.coords(i, x);
       double curvature = 0, slope = 0;
       if (Grid::inside(x, {0, 0, 0}, grid_.box)) {
@@ -127,6 +129,7 @@ void PenaltyAssembler::uniform_weights(const double* g) {
     moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
     const double dq = dir.delta_q;
     const double floor = dir.alpha_0 * std::pow(dq, 5);
+#pragma omp parallel for if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
       const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
       inv_gamma_[k][i] = inv;
@@ -138,7 +141,6 @@ void PenaltyAssembler::uniform_weights(const double* g) {
 void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
   const std::int64_t n = grid_.size;
   const double ratio = schedule_.zero_crossing_ratio(iteration);
-  Coords x;
   auto sign = [](double v) { return static_cast<double>((v > 0) - (v < 0)); };
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
@@ -146,7 +148,9 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
     const Offset back = negate(dir.step);
     const std::int64_t lin = grid_.linear(dir.step);
     const double dq = dir.delta_q;
+#pragma omp parallel for if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
+      Coords x;
       grid_.coords(i, x);
       double crossing = 0;
       if (Grid::inside(x, {0, 0, 0}, grid_.box)) {
@@ -161,25 +165,19 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
     }
     moving_max(grid_, grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
     std::vector<double>& cz = cz_[k];
+#pragma omp parallel for if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) cz[i] = (1 - ratio) * cz[i] + ratio * work2_[i];
   }
 }
 
-void PenaltyAssembler::assemble(const double* g, int iteration) {
+void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bool zc) {
   const std::int64_t n = grid_.size;
   const std::size_t np = row_points_.size();
-  uniform_weights(g);
-  const bool zc = schedule_.reg_zc && iteration > schedule_.zc_on;
-  if (zc) zero_crossing_weights(g, iteration);
-  // Γ of the last iteration, for blending.
-  std::swap(previous_, gamma_.values);
-  std::fill(gamma_.values.begin(), gamma_.values.end(), 0.0);
   double* values = gamma_.values.data();
-
   std::vector<double> l(np), m(np);
   std::vector<char> valid(np);
   Coords x;
-  for (std::int64_t r = 0; r < n; ++r) {
+  for (std::int64_t r = begin; r < end; ++r) {
     grid_.coords(r, x);
     if (!Grid::inside(x, {0, 0, 0}, grid_.box)) continue;  // empty rows of L and M
     // Row r of L = Σ_k diag(sqrt γ_k) G_k and of M = Σ_k diag(sqrt Cz_k) P_k.
@@ -202,18 +200,34 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
       }
     }
     // Γ += l lᵀ + m mᵀ, lower triangle in stencil storage.
-    for (std::size_t p = 0; p < np; ++p) {
-      if (!valid[p]) continue;
-      for (std::size_t q = p; q < np; ++q) {
-        if (!valid[q]) continue;
-        const double v = l[p] * l[q] + m[p] * m[q];
-        const std::size_t pair = p * np + q;
-        const int o = pair_offset_[pair];
-        const std::int64_t base = r + grid_.linear(pair_base_is_p_[pair] ? row_points_[p] : row_points_[q]);
-        values[o * n + base] += v;
-      }
+    for (const Pair& pair : pairs_) {
+      if (!valid[pair.p] || !valid[pair.q]) continue;
+      values[pair.offset * n + r + pair.column] += l[pair.p] * l[pair.q] + m[pair.p] * m[pair.q];
     }
   }
+}
+
+void PenaltyAssembler::assemble(const double* g, int iteration) {
+  const std::int64_t n = grid_.size;
+  uniform_weights(g);
+  const bool zc = schedule_.reg_zc && iteration > schedule_.zc_on;
+  if (zc) zero_crossing_weights(g, iteration);
+  // Γ of the last iteration, for blending.
+  std::swap(previous_, gamma_.values);
+  std::fill(gamma_.values.begin(), gamma_.values.end(), 0.0);
+  double* values = gamma_.values.data();
+
+  // Row r writes only to columns within reach_ of r, so chunks longer than
+  // 2 * reach_ that are not neighbours never touch the same entry: the even
+  // chunks run in parallel, then the odd ones.
+  const std::int64_t chunk = std::max<std::int64_t>(kParallelChunk, 2 * reach_ + 1);
+  const std::int64_t nchunks = (n + chunk - 1) / chunk;
+  for (std::int64_t parity = 0; parity < 2; ++parity) {
+#pragma omp parallel for schedule(dynamic) if (nchunks > 2)
+    for (std::int64_t c = parity; c < nchunks; c += 2)
+      add_row_products(c * chunk, std::min(n, (c + 1) * chunk), zc);
+  }
+#pragma omp parallel for if (n > kParallelChunk)
   for (std::int64_t i = 0; i < n; ++i) {
     double diagonal = boundary_[i];
     if (schedule_.nn) {
@@ -224,12 +238,11 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   }
   const double scale = schedule_.alpha_00;
   const double ratio = schedule_.gamma_ratio(iteration);
-  if (ratio == 1.0) {
-    for (double& v : gamma_.values) v *= scale;
-  } else {
-    for (std::size_t s = 0; s < gamma_.values.size(); ++s)
-      gamma_.values[s] = ratio * scale * gamma_.values[s] + (1 - ratio) * previous_[s];
-  }
+  const std::int64_t size = static_cast<std::int64_t>(gamma_.values.size());
+  const double* previous = previous_.data();
+#pragma omp parallel for if (size > kParallelChunk)
+  for (std::int64_t s = 0; s < size; ++s)
+    values[s] = ratio == 1.0 ? scale * values[s] : ratio * scale * values[s] + (1 - ratio) * previous[s];
 }
 
 }  // namespace fastilt

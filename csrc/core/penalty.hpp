@@ -56,6 +56,8 @@ class PenaltyAssembler {
  private:
   void uniform_weights(const double* g);
   void zero_crossing_weights(const double* g, int iteration);
+  // l lᵀ + m mᵀ of the rows begin..end of L and M, added into Γ.
+  void add_row_products(std::int64_t begin, std::int64_t end, bool zc);
 
   Grid grid_;
   std::vector<Direction> dirs_;
@@ -65,9 +67,14 @@ class PenaltyAssembler {
   // Points of one row of L (and M): 0 and ±step of every direction.
   std::vector<Offset> row_points_;
   std::vector<int> plus_point_, minus_point_;  // per direction
-  // For a pair of row points (p <= q): stencil offset and which point is the column.
-  std::vector<int> pair_offset_;
-  std::vector<char> pair_base_is_p_;
+  // Entry (row point q, row point p) of l lᵀ for p <= q: it lands in stencil
+  // slot `offset` at column r + `column` of row r.
+  struct Pair {
+    int p, q, offset;
+    std::int64_t column;
+  };
+  std::vector<Pair> pairs_;
+  std::int64_t reach_ = 0;  // largest |linear index| of a row point
 
   StencilMatrix gamma_;
   std::vector<double> previous_;                  // Γ of the last iteration

@@ -38,8 +38,8 @@ class BandCholesky {
   std::int64_t kd() const noexcept { return kd_; }
 
  private:
-  int n_;
-  int kd_;
+  std::int64_t n_;
+  std::int64_t kd_;
   std::vector<double> factor_;  // (kd+1) x n lower band storage of L
 };
 

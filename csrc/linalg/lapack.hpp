@@ -33,4 +33,9 @@ void dpbtrs_(const char* uplo, const int* n, const int* kd, const int* nrhs,
              const double* ab, const int* ldab, double* b, const int* ldb,
              int* info, std::size_t uplo_len);
 
+// OpenBLAS's thread control, declared weak: other BLAS libraries lack it and
+// the symbols are then null (see SingleThreadedBlas in cholesky.cpp).
+int openblas_get_num_threads(void) __attribute__((weak));
+void openblas_set_num_threads(int) __attribute__((weak));
+
 }  // extern "C"

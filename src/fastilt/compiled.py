@@ -23,9 +23,7 @@ from scipy.sparse.linalg import spsolve
 
 from . import _core
 from ._linalg import NotPositiveDefiniteError
-from .linalg import lower_bandwidth, sparse_lower_band
 from .solvers import normal_equations_matrix
-from .stencil import StencilPattern
 
 __all__ = ["choose_solver", "run_compiled"]
 
@@ -40,15 +38,29 @@ def _stencil_reach(offsets, shape):
     return int(np.max(np.asarray(offsets) @ strides))
 
 
+def _compressed(W):
+    """Sparse ``W`` as CSC or CSR: for a symmetric matrix both hold the same columns."""
+    return W if W.format in ("csc", "csr") else sp.csc_array(W)
+
+
+def _lower_bandwidth(W):
+    """Widest sub-diagonal of the symmetric CSC/CSR ``W`` holding an entry (O(n) memory)."""
+    starts = np.flatnonzero(np.diff(W.indptr))
+    if starts.size == 0:
+        return 0
+    farthest = np.maximum.reduceat(W.indices, W.indptr[starts])
+    return int(max(np.max(farthest - starts), 0))
+
+
 def choose_solver(name, W, n, offsets, shape):
-    """Resolve ``"auto"`` to a built-in solver for this system."""
+    """Resolve ``"auto"`` to a built-in solver for this system (``W`` dense or CSC/CSR)."""
     if name != "auto":
         if name == "cholmod" and not _core.HAVE_CHOLMOD:
             raise ValueError("solver='cholmod' needs fastilt built with CHOLMOD (libsuitesparse-dev)")
         return name
     if not sp.issparse(W):
         return "dense" if n <= DENSE_LIMIT else ("cholmod" if _core.HAVE_CHOLMOD else "dense")
-    bandwidth = max(lower_bandwidth(W), _stencil_reach(offsets, shape))
+    bandwidth = max(_lower_bandwidth(W), _stencil_reach(offsets, shape))
     if n <= DENSE_LIMIT and bandwidth > n // 8:
         return "dense"
     if bandwidth <= 200:
@@ -56,33 +68,15 @@ def choose_solver(name, W, n, offsets, shape):
     return "cholmod" if _core.HAVE_CHOLMOD else "superlu"
 
 
-def _band_storage(W, kd):
-    """LAPACK lower band storage of ``W`` with ``kd`` sub-diagonals, column-major.
-
-    Returned as the C-ordered transpose, shape (n, kd+1): ``ab[i, d] = W[i + d, i]``.
-    """
-    band = sparse_lower_band(W)
-    ab = np.zeros((W.shape[0], kd + 1))
-    ab[:, : band.shape[0]] = band.T
-    return ab
-
-
 def _system_arguments(solver, W, offsets, shape):
     if solver == "dense":
         return {"layout": "dense", "w": W.toarray() if sp.issparse(W) else W}
+    # The core reads the lower triangle (rows >= column) of each column.
+    W = _compressed(W) if sp.issparse(W) else sp.csc_array(W)
+    arrays = {"w": W.data, "indptr": W.indptr, "indices": W.indices}
     if solver == "band":
-        W = sp.csr_array(W)
-        kd = max(lower_bandwidth(W), _stencil_reach(offsets, shape))
-        return {"layout": "band", "w": _band_storage(W, kd), "kd": kd}
-    lower = sp.tril(sp.csc_array(W)).tocsc()
-    lower.sort_indices()
-    return {
-        "layout": "sparse",
-        "w": lower.data,
-        "indptr": lower.indptr.astype(np.int64),
-        "indices": lower.indices.astype(np.int64),
-        "natural": True,
-    }
+        return {"layout": "band", "kd": max(_lower_bandwidth(W), _stencil_reach(offsets, shape)), **arrays}
+    return {"layout": "sparse", "natural": True, **arrays}
 
 
 def _superlu(W, gamma, Y):
@@ -99,20 +93,21 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     ``gamma_factory()`` builds that iteration's Γ as a sparse matrix on demand.
     """
     assembler = _core.PenaltyAssembler(model)
-    pattern = StencilPattern(assembler.offsets, model.shape)
     if callable(solver):
-        return _python_loop(assembler, pattern, solver, g_guess, maxloop, conv_limit, on_iteration)
+        return _python_loop(assembler, model.size, solver, g_guess, maxloop, conv_limit, on_iteration)
     y = np.ravel(Y)
+    if sp.issparse(W):
+        W = _compressed(W)
     name = choose_solver(solver, W, y.size, assembler.offsets, model.shape)
     if name == "superlu":
-        return _python_loop(assembler, pattern, lambda gamma: _superlu(W, gamma, Y), g_guess, maxloop,
+        return _python_loop(assembler, model.size, lambda gamma: _superlu(W, gamma, Y), g_guess, maxloop,
                             conv_limit, on_iteration)
 
     it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
                          **_system_arguments(name, W, assembler.offsets, model.shape))
 
     def gamma_now():
-        return pattern.to_sparse(it.gamma_values)
+        return _sparse(it.gamma_csc(), y.size)
 
     def callback(i):
         on_iteration(i, it.g, gamma_now)
@@ -138,20 +133,24 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     return it.g, gamma_now(), convergence, it.zero_crossing_state
 
 
-def _python_loop(assembler, pattern, solve, g_guess, maxloop, conv_limit, on_iteration):
+def _sparse(csc_arrays, n):
+    return sp.csc_array(csc_arrays, shape=(n, n))
+
+
+def _python_loop(assembler, n, solve, g_guess, maxloop, conv_limit, on_iteration):
     """The iteration driven from Python (user solvers, SuperLU), Γ still assembled in C++."""
     assembler.reset()
-    gamma0 = pattern.to_sparse(assembler.values)
-    g = g_guess if g_guess is not None else solve(gamma0)
-    on_iteration(-1, g, lambda: gamma0)
+    gamma = _sparse(assembler.gamma_csc(), n)
+    g = g_guess if g_guess is not None else solve(gamma)
+    on_iteration(-1, g, lambda gamma=gamma: gamma)
     convergence = [None] * maxloop
     for i in range(maxloop):
         assembler.assemble(g, i)
-        gamma = pattern.to_sparse(assembler.values)
+        gamma = _sparse(assembler.gamma_csc(), n)
         g_next = solve(gamma)
         convergence[i] = float(np.linalg.norm(g_next - g) / np.linalg.norm(g_next))
         g = g_next
         on_iteration(i, g, lambda gamma=gamma: gamma)
         if convergence[i] < conv_limit:
             break
-    return g, pattern.to_sparse(assembler.values), convergence, assembler.zero_crossing_state
+    return g, gamma, convergence, assembler.zero_crossing_state
