@@ -30,10 +30,11 @@ DATASET = "nmr1d_cpmg_bunter_sandstone"
 INSTRUMENT_T2LM_MS = 12.777
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
-    import matplotlib.pyplot as plt
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (t, signal, sd, tau, data), the IltData last.
+    """
     t = gallery.load(DATASET, "dim1.txt")  # echo times, s
     signal = gallery.load(DATASET, "data.txt")  # phased real part, arbitrary units
 
@@ -41,10 +42,17 @@ def main(argv=None):
     sd = gallery.noise_sd_linear_tail(signal[tail], t[tail])
     print(f"noise sd from the tail: {sd:.1f} (instrument: Noise = 82.9)")
 
-    n_tau = 40 if args.quick else 100
+    n_tau = 40 if quick else 100
     tau = np.logspace(-4, 1, n_tau)  # T2 grid, s
     data = ilt.iltload(data=signal / sd, t=t)
     data.init(tau, ilt.Exponential(), parameters={"compress": True, "s": 30, "sb": True})
+    return t, signal, sd, tau, data
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    import matplotlib.pyplot as plt
+    t, signal, sd, tau, data = prepare(args.quick)
     data.invert(verbose=0)
     g, baseline = data.g[:-1], data.g[-1]
     t2lm = gallery.log_mean(tau, g)

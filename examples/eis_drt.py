@@ -51,10 +51,11 @@ def lin_kk_noise_sd(freq, z):
     return float(np.sqrt(np.sum(residual**2) / (target.size - design.shape[1])))
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
-    import matplotlib.pyplot as plt
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (freq, z, omega, sd, tau, real), the IltData last.
+    """
     freq = gallery.load(DATASET, "freq.txt")  # Hz
     z = gallery.load(DATASET, "z_real.txt") + 1j * gallery.load(DATASET, "z_imag.txt")  # ohm
     omega = 2 * np.pi * freq
@@ -62,9 +63,16 @@ def main(argv=None):
     print(f"noise sd (Lin-KK) {sd:.2e} ohm")
 
     tau = np.logspace(np.log10(1 / omega.max()) - 1, np.log10(1 / omega.min()) + 1,
-                      40 if args.quick else 100)  # s
+                      40 if quick else 100)  # s
     real = ilt.iltload(data=z.real / sd, f=freq)
     real.init(tau, ilt.RealRcKernel(), parameters={"nn": True, "sb": True})
+    return freq, z, omega, sd, tau, real
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    import matplotlib.pyplot as plt
+    freq, z, omega, sd, tau, real = prepare(args.quick)
     real.invert(verbose=0)
     gamma_real, r_inf = real.g[:-1] * sd, real.g[-1] * sd
 

@@ -33,9 +33,11 @@ DATASET = "epr1d_hahn_echo_decay_dnplab"
 BLOCK = 7  # points per proton-ESEEM period (71 ns / 10 ns)
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (grid, data), the IltData last.
+    """
     tau_pulse = gallery.load(DATASET, "dim1.txt")  # inter-pulse delay, s
     echo = gallery.load(DATASET, "data.txt")
     sigma = gallery.noise_sd_differences(echo[-150:])
@@ -49,9 +51,15 @@ def main(argv=None):
     sd = sigma / np.sqrt(BLOCK)
     print(f"noise sd {sigma:.1f} per point, {sd:.1f} per {BLOCK}-point block; {y_block.size} blocks")
 
-    grid = np.logspace(-0.7, 1.3, 30 if args.quick else 70)  # Gaussian decay time T, µs
+    grid = np.logspace(-0.7, 1.3, 30 if quick else 70)  # Gaussian decay time T, µs
     data = ilt.iltload(data=y_block / sd, t=t_block)
     data.init(grid, ilt.Gaussian(), parameters={"nn": True})
+    return grid, data
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    grid, data = prepare(args.quick)
     data.invert(verbose=0)
     peak = grid[np.argmax(data.g)]
     print(gallery.residual_summary(data))

@@ -27,18 +27,26 @@ def _two_exponentials(b, a1, d1, a2, d2):
     return a1 * np.exp(-b * d1) + a2 * np.exp(-b * d2)
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (diffusivity, data), the IltData last.
+    """
     b = gallery.load(DATASET, "dim1.txt")  # 1e9 s/m²
     signal = gallery.load(DATASET, "data.txt")
     p, _ = curve_fit(_two_exponentials, b, signal, p0=[signal[0], 3.0, 0.1 * signal[0], 0.3], maxfev=20000)
     sd = float(np.sqrt(np.sum((signal - _two_exponentials(b, *p)) ** 2) / (b.size - 4)))
     print(f"noise sd from a bi-exponential fit: {sd:.2e} (signal {signal[0]:.2f})")
 
-    diffusivity = np.logspace(-1.5, 1.5, 30 if args.quick else 80)  # 1e-9 m²/s
+    diffusivity = np.logspace(-1.5, 1.5, 30 if quick else 80)  # 1e-9 m²/s
     data = ilt.iltload(data=signal / sd, t=b)
     data.init(diffusivity, ilt.Diffusion())
+    return diffusivity, data
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    diffusivity, data = prepare(args.quick)
     data.invert(verbose=0)
     peak = diffusivity[np.argmax(data.g)]
     print(gallery.residual_summary(data))

@@ -81,10 +81,11 @@ def bin_points(x, size):
     return x[..., :n].reshape(*x.shape[:-1], -1, size).mean(axis=-1)
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
-    import matplotlib.pyplot as plt
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (delays, t1_mono, spectra, axis, sd, tau, data), the IltData last.
+    """
     delays = gallery.load(DATASET, "dim1.txt")  # s
     freq = gallery.load(DATASET, "dim2.txt")  # Hz
     real = gallery.load(DATASET, "data.txt")
@@ -98,17 +99,24 @@ def main(argv=None):
     efficiency = b / a - 1
     print(f"integrals: mono-exponential T1 = {t1_mono:.2f} s, inversion efficiency k = {efficiency:.3f}")
 
-    size = 8 if args.quick else 4
+    size = 8 if quick else 4
     spectra = bin_points(aligned[:, line], size)
     axis = bin_points(freq[line], size)
     sd = float(bin_points(np.concatenate([real[:, freq < -100], real[:, freq > 450]], axis=1), size).std())
-    tau = np.logspace(-1.5, 2, 12 if args.quick else 24)  # T1, s
+    tau = np.logspace(-1.5, 2, 12 if quick else 24)  # T1, s
 
     data = ilt.iltload(data=spectra / sd, t=[delays, axis])
     with warnings.catch_warnings():
         # fastilt (like ILTpy) reminds that a user kernel needs base_tau; it is set here.
         warnings.filterwarnings("ignore", message="base_tau must be set")
         data.init(tau, InversionRecovery(efficiency), parameters={"base_tau": [1, 0], "alpha_00": 5})
+    return delays, t1_mono, spectra, axis, sd, tau, data
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    import matplotlib.pyplot as plt
+    delays, t1_mono, spectra, axis, sd, tau, data = prepare(args.quick)
     data.invert(verbose=0)
     g = data.g  # noise units, like the data it was fitted to
     t1_profile = g.sum(axis=1)

@@ -29,17 +29,25 @@ DATASET = "nmr1d_t1ir_bunter_sandstone"
 INSTRUMENT_T1LM_MS = 17.435
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (sd, tau, data), the IltData last.
+    """
     t = gallery.load(DATASET, "dim1.txt")  # inversion times, s
     signal = gallery.load(DATASET, "data.txt")
     sd = gallery.noise_sd_differences(gallery.load(DATASET, "data_imag_after_phase.txt"))
     print(f"noise sd from the imaginary channel: {sd:.1f} (instrument: Noise = 123)")
 
-    tau = np.logspace(-5, 1.5, 30 if args.quick else 80)  # T1 grid, s
+    tau = np.logspace(-5, 1.5, 30 if quick else 80)  # T1 grid, s
     data = ilt.iltload(data=signal / sd, t=t)
     data.init(tau, ilt.Exponential(), parameters={"sb": True})
+    return sd, tau, data
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    sd, tau, data = prepare(args.quick)
     data.invert(verbose=0)
     t1_distribution, baseline = -data.g[:-1], data.g[-1]
     t1lm = gallery.log_mean(tau, t1_distribution)

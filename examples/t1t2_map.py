@@ -34,10 +34,11 @@ import fastilt as ilt
 DATASET = "nmr2d_t1t2_berea_spinsolve"
 
 
-def main(argv=None):
-    args = gallery.parse_args(__doc__, argv)
-    import matplotlib.pyplot as plt
+def prepare(quick=False):
+    """Load, noise-scale and initialise, without inverting.
 
+    Returns (sd, tau1, tau2, data), the IltData last.
+    """
     t1 = gallery.load(DATASET, "dim1.txt")  # inversion delays, s
     t2 = gallery.load(DATASET, "dim2.txt")  # echo times, s
     signal = gallery.load(DATASET, "data.txt")  # (16, 1024)
@@ -48,7 +49,7 @@ def main(argv=None):
     sd = np.sqrt(2) * sigma
     print(f"noise sd per point {sigma:.1f}; ΔM data {delta.shape}")
 
-    n = 14 if args.quick else 30
+    n = 14 if quick else 30
     tau1 = np.logspace(-3, 1, n)  # T1, s
     tau2 = np.logspace(-4, 0.3, n)  # T2, s
     dq = np.log(tau1[-1] / tau1[-2])
@@ -63,6 +64,13 @@ def main(argv=None):
             [ilt.Exponential(), ilt.Exponential()],
             parameters={"compress": [False, True], "s": [t1_used.size, 25], "alpha_c": alpha_c, "nn": True},
         )
+    return sd, tau1, tau2, data
+
+
+def main(argv=None):
+    args = gallery.parse_args(__doc__, argv)
+    import matplotlib.pyplot as plt
+    sd, tau1, tau2, data = prepare(args.quick)
     data.invert(verbose=0)
     g = data.g * sd  # signal units
     print(gallery.residual_summary(data))

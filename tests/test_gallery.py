@@ -56,6 +56,15 @@ def test_script_quick_run(name, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_prepare_initialises_without_inverting(name, capsys):
+    """``prepare`` (used by benchmarks/bench_core.py) returns the script's IltData last,
+    initialised as the script inverts it."""
+    iltdata = _load_script(name).prepare(quick=True)[-1]
+    assert iltdata.initialized and not iltdata.inverted
+    assert iltdata.maxloop > 0 and np.size(iltdata.Y) == np.prod(iltdata.Nx)
+
+
 def test_main_job_from_the_command_line(tmp_path):
     """``python examples/cpmg_sandstone.py --quick --outdir DIR`` from another working directory."""
     env = dict(os.environ, MPLBACKEND="Agg", OPENBLAS_NUM_THREADS="1")

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "../linalg/cholesky.hpp"
+
 namespace fastilt {
 
 Iteration::Iteration(PenaltyAssembler assembler, NormalEquations system, std::vector<double> y,
@@ -25,6 +27,7 @@ void Iteration::start_from_solve() {
   assembler_.reset();
   convergence_.clear();
   g_.resize(y_.size());
+  const SingleThreadedBlas blas(system_.prefers_single_threaded_blas());
   system_.solve(assembler_.gamma(), y_.data(), g_.data());
 }
 
@@ -45,6 +48,7 @@ void Iteration::accept(std::vector<double>& g_next, const IterationCallback& cal
 }
 
 void Iteration::run(const IterationCallback& callback) {
+  const SingleThreadedBlas blas(system_.prefers_single_threaded_blas());
   while (!finished()) {
     assembler_.assemble(g_.data(), next_iteration());
     system_.solve(assembler_.gamma(), y_.data(), next_.data());

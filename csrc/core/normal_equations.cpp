@@ -111,6 +111,11 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
 #endif
 }
 
+bool NormalEquations::prefers_single_threaded_blas() const {
+  // Band and CHOLMOD factorisations work on blocks of ~kd or supernode size.
+  return layout_ != Layout::Dense || n_ < kThreadedDenseMin;
+}
+
 void NormalEquations::add_gamma(const StencilMatrix& gamma) {
   const std::int64_t n = n_;
   const double* base = base_.data();

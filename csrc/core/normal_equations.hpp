@@ -36,6 +36,8 @@ class NormalEquations {
   void solve(const StencilMatrix& gamma, const double* y, double* x);
 
   Layout layout() const { return layout_; }
+  // Do this system's factorisations run faster with BLAS on one thread?
+  bool prefers_single_threaded_blas() const;
   std::int64_t bandwidth() const { return kd_; }
 
  private:

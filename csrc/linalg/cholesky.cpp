@@ -32,30 +32,21 @@ void check_info(int info, const char* routine) {
 }
 
 
-// The band factorisations of fastilt's systems (kd ~ 70) run their BLAS calls on
-// kd x kd blocks, too small to split: OpenBLAS's threads only spin, and measured
-// 1.3x slower on 2 cores than one thread.  Held for the duration of a call.
-class SingleThreadedBlas {
- public:
-  SingleThreadedBlas() {
-    if (openblas_get_num_threads && openblas_set_num_threads) {
-      saved_ = openblas_get_num_threads();
-      if (saved_ > 1) openblas_set_num_threads(1);
-    }
-  }
-  ~SingleThreadedBlas() {
-    if (saved_ > 1) openblas_set_num_threads(saved_);
-  }
-  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-
- private:
-  int saved_ = 0;
-};
-
 }  // namespace
 
+SingleThreadedBlas::SingleThreadedBlas(bool engage) {
+  if (engage && openblas_get_num_threads && openblas_set_num_threads) {
+    saved_ = openblas_get_num_threads();
+    if (saved_ > 1) openblas_set_num_threads(1);
+  }
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+  if (saved_ > 1) openblas_set_num_threads(saved_);
+}
+
 void dense_cholesky_factor(double* a, std::int64_t n) {
+  const SingleThreadedBlas blas(n < kThreadedDenseMin);
   const int ni = to_lapack_int(n, "n");
   if (ni == 0) return;
   int info = 0;
@@ -65,6 +56,7 @@ void dense_cholesky_factor(double* a, std::int64_t n) {
 
 void dense_cholesky_solve(const double* l, std::int64_t n, double* b,
                           std::int64_t nrhs) {
+  const SingleThreadedBlas blas(n < kThreadedDenseMin);
   const int ni = to_lapack_int(n, "n");
   const int nr = to_lapack_int(nrhs, "nrhs");
   if (ni == 0 || nr == 0) return;
@@ -83,7 +75,7 @@ void BandCholesky::solve(double* b, std::int64_t nrhs) const {
 }
 
 void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd) {
-  const SingleThreadedBlas single_thread;
+  const SingleThreadedBlas blas(true);
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
   const int ldab = to_lapack_int(kd + 1, "kd + 1");
@@ -95,6 +87,7 @@ void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd) {
 
 void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, double* b,
                          std::int64_t nrhs) {
+  const SingleThreadedBlas blas(true);
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
   const int nr = to_lapack_int(nrhs, "nrhs");
