@@ -12,6 +12,7 @@
 
 #include "../linalg/errors.hpp"
 #include "iteration.hpp"
+#include "low_rank.hpp"
 #include "normal_equations.hpp"
 #include "penalty.hpp"
 
@@ -156,17 +157,29 @@ IterationCallback with_gil(const py::object& callback) {
   };
 }
 
-NormalEquations make_system(const PenaltyAssembler& assembler, const std::string& layout,
-                            const py::object& w, std::int64_t kd, const py::object& indptr,
-                            const py::object& indices, bool natural) {
+// The linear system of a layout, from the keyword arrays of Iteration(...).
+std::unique_ptr<LinearSystem> make_system(const PenaltyAssembler& assembler, const std::string& layout,
+                                          const py::kwargs& arrays) {
   const Grid& grid = assembler.grid();
-  if (layout == "dense") return NormalEquations::dense(grid, assembler.gamma(), to_vector(w));
+  const StencilMatrix& gamma = assembler.gamma();
+  auto lower_w = [&] { return lower_triangle(arrays["indptr"], arrays["indices"], arrays["w"], grid.size); };
+  if (layout == "dense")
+    return std::make_unique<NormalEquations>(NormalEquations::dense(grid, gamma, to_vector(arrays["w"])));
   if (layout == "band")
-    return NormalEquations::band(grid, assembler.gamma(), lower_triangle(indptr, indices, w, grid.size), kd);
+    return std::make_unique<NormalEquations>(
+        NormalEquations::band(grid, gamma, lower_w(), arrays["kd"].cast<std::int64_t>()));
   if (layout == "sparse")
-    return NormalEquations::sparse(grid, assembler.gamma(), lower_triangle(indptr, indices, w, grid.size),
-                                   natural);
-  throw py::value_error("layout must be 'dense', 'band' or 'sparse', got '" + layout + "'");
+    return std::make_unique<NormalEquations>(
+        NormalEquations::sparse(grid, gamma, lower_w(), arrays["natural"].cast<bool>()));
+  if (layout == "lowrank") {
+    if (!have_cholmod()) throw py::value_error("the low-rank layout needs fastilt built with CHOLMOD");
+    std::vector<std::vector<double>> factors;
+    for (const py::handle f : arrays["w_factors"]) factors.push_back(to_vector(f));
+    return std::make_unique<LowRankSystem>(grid, gamma, std::move(factors), to_vector(arrays["a"]),
+                                           to_vector(arrays["b"]), arrays["rtol"].cast<double>(),
+                                           arrays["max_steps"].cast<int>());
+  }
+  throw py::value_error("layout must be 'dense', 'band', 'sparse' or 'lowrank', got '" + layout + "'");
 }
 
 }  // namespace
@@ -202,16 +215,15 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("zero_crossing_state", &zero_crossing_state);
 
   py::class_<Iteration>(m, "Iteration", "The whole iteration in C++ for one system layout.")
-      .def(py::init([](const py::object& model, const std::string& layout, const py::object& w,
-                       const DArray& y, int maxloop, double conv_limit, std::int64_t kd,
-                       const py::object& indptr, const py::object& indices, bool natural) {
+      .def(py::init([](const py::object& model, const DArray& y, int maxloop, double conv_limit,
+                       const std::string& layout, const py::kwargs& arrays) {
              PenaltyAssembler assembler = make_assembler(model);
-             NormalEquations system = make_system(assembler, layout, w, kd, indptr, indices, natural);
+             auto system = make_system(assembler, layout, arrays);
              return Iteration(std::move(assembler), std::move(system), to_vector(y), maxloop, conv_limit);
            }),
-           py::arg("model"), py::arg("layout"), py::arg("w"), py::arg("y"), py::arg("maxloop"),
-           py::arg("conv_limit"), py::arg("kd") = 0, py::arg("indptr") = py::none(),
-           py::arg("indices") = py::none(), py::arg("natural") = true)
+           py::arg("model"), py::arg("y"), py::arg("maxloop"), py::arg("conv_limit"), py::arg("layout"),
+           "layout 'dense' (w), 'band' (w, indptr, indices, kd), 'sparse' (w, indptr, indices,\n"
+           "natural) or 'lowrank' (w_factors, a, b, rtol, max_steps); see fastilt.compiled.")
       .def("start", [](Iteration& it, const DArray& g0) { it.start(to_vector(g0)); }, py::arg("g0"))
       .def("start_from_solve", &Iteration::start_from_solve, py::call_guard<py::gil_scoped_release>())
       .def(
@@ -237,6 +249,5 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("gamma_offsets", [](const Iteration& it) { return offsets_array(it.assembler()); })
       .def("gamma_csc", [](const Iteration& it) { return gamma_csc(it.assembler()); })
       .def_property_readonly("zero_crossing_state",
-                             [](const Iteration& it) { return zero_crossing_state(it.assembler()); })
-      .def_property_readonly("bandwidth", [](const Iteration& it) { return it.system().bandwidth(); });
+                             [](const Iteration& it) { return zero_crossing_state(it.assembler()); });
 }

@@ -50,7 +50,7 @@ struct Grid {
 // A symmetric matrix on the grid whose entries couple points x and x + d for d
 // in a fixed offset list.  Only "forward" offsets are kept (the last non-zero
 // component positive, or d = 0): entry (i + linear(d), i) of the lower
-// triangle is values[o * n + i].
+// triangle is values[o * n + i].  Slots where x + d leaves the grid hold zero.
 struct StencilMatrix {
   std::vector<Offset> offsets;          // offsets[0] is the diagonal
   std::vector<std::int64_t> linear;     // linear index step of each offset

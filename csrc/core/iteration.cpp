@@ -7,7 +7,7 @@
 
 namespace fastilt {
 
-Iteration::Iteration(PenaltyAssembler assembler, NormalEquations system, std::vector<double> y,
+Iteration::Iteration(PenaltyAssembler assembler, std::unique_ptr<LinearSystem> system, std::vector<double> y,
                      int maxloop, double conv_limit)
     : assembler_(std::move(assembler)), system_(std::move(system)), y_(std::move(y)),
       maxloop_(maxloop), conv_limit_(conv_limit) {
@@ -27,8 +27,8 @@ void Iteration::start_from_solve() {
   assembler_.reset();
   convergence_.clear();
   g_.resize(y_.size());
-  const SingleThreadedBlas blas(system_.prefers_single_threaded_blas());
-  system_.solve(assembler_.gamma(), y_.data(), g_.data());
+  const SingleThreadedBlas blas(system_->prefers_single_threaded_blas());
+  system_->solve(assembler_.gamma(), y_.data(), g_.data());
 }
 
 bool Iteration::finished() const {
@@ -48,10 +48,10 @@ void Iteration::accept(std::vector<double>& g_next, const IterationCallback& cal
 }
 
 void Iteration::run(const IterationCallback& callback) {
-  const SingleThreadedBlas blas(system_.prefers_single_threaded_blas());
+  const SingleThreadedBlas blas(system_->prefers_single_threaded_blas());
   while (!finished()) {
     assembler_.assemble(g_.data(), next_iteration());
-    system_.solve(assembler_.gamma(), y_.data(), next_.data());
+    system_->solve(assembler_.gamma(), y_.data(), next_.data());
     accept(next_, callback);
   }
 }

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <vector>
 
-#include "normal_equations.hpp"
+#include "linear_system.hpp"
 #include "penalty.hpp"
 
 namespace fastilt {
@@ -15,7 +16,7 @@ using IterationCallback = std::function<void(int)>;
 
 class Iteration {
  public:
-  Iteration(PenaltyAssembler assembler, NormalEquations system, std::vector<double> y,
+  Iteration(PenaltyAssembler assembler, std::unique_ptr<LinearSystem> system, std::vector<double> y,
             int maxloop, double conv_limit);
 
   // Start from a given distribution, or from (W + Γ0)^{-1} Y.
@@ -33,13 +34,12 @@ class Iteration {
   const std::vector<double>& g() const { return g_; }
   const std::vector<double>& convergence() const { return convergence_; }
   const PenaltyAssembler& assembler() const { return assembler_; }
-  const NormalEquations& system() const { return system_; }
 
  private:
   void accept(std::vector<double>& g_next, const IterationCallback& callback);
 
   PenaltyAssembler assembler_;
-  NormalEquations system_;
+  std::unique_ptr<LinearSystem> system_;
   std::vector<double> y_, g_, next_;
   std::vector<double> convergence_;
   int maxloop_;

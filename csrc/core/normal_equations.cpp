@@ -5,19 +5,9 @@
 #include <stdexcept>
 
 #include "../linalg/cholesky.hpp"
-#ifdef FASTILT_HAVE_CHOLMOD
-#include "../linalg/cholmod_solver.hpp"
-#endif
+#include "sparse_cholesky.hpp"
 
 namespace fastilt {
-
-#ifndef FASTILT_HAVE_CHOLMOD
-// Only the name is needed for the unique_ptr member when CHOLMOD is absent.
-class CholmodSolver {
- public:
-  void solve(const double*, double*, std::int64_t) {}
-};
-#endif
 
 bool have_cholmod() {
 #ifdef FASTILT_HAVE_CHOLMOD
@@ -109,6 +99,13 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
       natural_ordering ? CholmodSolver::Ordering::Natural : CholmodSolver::Ordering::Default, 1);
   return eq;
 #endif
+}
+
+CholmodSolver& NormalEquations::factor(const StencilMatrix& gamma) {
+  if (layout_ != Layout::Sparse) throw std::logic_error("factor() needs the sparse layout");
+  add_gamma(gamma);
+  cholmod_->factor(assembled_.data());
+  return *cholmod_;
 }
 
 bool NormalEquations::prefers_single_threaded_blas() const {

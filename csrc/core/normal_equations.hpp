@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "grid.hpp"
+#include "linear_system.hpp"
 
 namespace fastilt {
 
@@ -16,7 +17,8 @@ class CholmodSolver;
 
 enum class Layout { Dense, Band, Sparse };
 
-class NormalEquations {
+// W + Γ assembled in one storage layout and factored by Cholesky.
+class NormalEquations : public LinearSystem {
  public:
   // Dense: `w` is n x n column-major (lower triangle read).
   static NormalEquations dense(const Grid& grid, const StencilMatrix& gamma, std::vector<double> w);
@@ -30,15 +32,13 @@ class NormalEquations {
                                 bool natural_ordering);
 
   NormalEquations(NormalEquations&&) noexcept;
-  ~NormalEquations();
+  ~NormalEquations() override;
 
-  // x = (W + Γ)^{-1} y; throws NotPositiveDefinite.
-  void solve(const StencilMatrix& gamma, const double* y, double* x);
-
-  Layout layout() const { return layout_; }
-  // Do this system's factorisations run faster with BLAS on one thread?
-  bool prefers_single_threaded_blas() const;
-  std::int64_t bandwidth() const { return kd_; }
+  void solve(const StencilMatrix& gamma, const double* y, double* x) override;
+  // Sparse layout: assemble W + Γ and factor it without solving; the factor
+  // is then applied through the returned solver.
+  CholmodSolver& factor(const StencilMatrix& gamma);
+  bool prefers_single_threaded_blas() const override;
 
  private:
   NormalEquations(Layout layout, const Grid& grid);

@@ -135,7 +135,23 @@ void CholmodSolver::solve(const double* values, double* b, std::int64_t nrhs) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (n_ == 0 || nrhs == 0) return;
   factorize(values);
+  solve_in_place(CHOLMOD_A, b, nrhs);
+}
 
+void CholmodSolver::factor(const double* values) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ > 0) factorize(values);
+}
+
+void CholmodSolver::apply(System system, double* b, std::int64_t nrhs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ == 0 || nrhs == 0) return;
+  if (L_->xtype == CHOLMOD_PATTERN) throw std::logic_error("CholmodSolver::apply before factor");
+  static constexpr int kSystems[] = {CHOLMOD_A, CHOLMOD_L, CHOLMOD_Lt, CHOLMOD_P, CHOLMOD_Pt};
+  solve_in_place(kSystems[static_cast<int>(system)], b, nrhs);
+}
+
+void CholmodSolver::solve_in_place(int system, double* b, std::int64_t nrhs) {
   // Wrap the caller's buffer as a cholmod_dense header (no copy).
   cholmod_dense B;
   std::memset(&B, 0, sizeof(B));
@@ -146,7 +162,7 @@ void CholmodSolver::solve(const double* values, double* b, std::int64_t nrhs) {
   B.x = b;
   B.xtype = CHOLMOD_REAL;
   B.dtype = CHOLMOD_DOUBLE;
-  if (!cholmod_l_solve2(CHOLMOD_A, L_, &B, nullptr, &X_, nullptr, &Y_, &E_, &common_)) {
+  if (!cholmod_l_solve2(system, L_, &B, nullptr, &X_, nullptr, &Y_, &E_, &common_)) {
     throw_cholmod_error("cholmod_solve");
   }
   std::memcpy(b, X_->x, sizeof(double) * n_ * nrhs);

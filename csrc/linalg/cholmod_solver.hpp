@@ -53,6 +53,13 @@ class CholmodSolver {
   // (CHOLMOD's workspace in `common_` is not thread-safe).
   void solve(const double* values, double* b, std::int64_t nrhs);
 
+  // The same in steps, for callers that need the factor itself: CHOLMOD
+  // factors P A Pᵀ = L Lᵀ, so A = M Mᵀ with M = Pᵀ L; M⁻¹ b is P then L,
+  // M⁻ᵀ b is Lt then Pt.  apply() uses the last factor().
+  enum class System { A, L, Lt, P, Pt };
+  void factor(const double* values);
+  void apply(System system, double* b, std::int64_t nrhs);
+
   std::int64_t n() const noexcept { return n_; }
   std::int64_t nnz() const noexcept { return nnz_; }
   bool is_supernodal() const noexcept { return L_ != nullptr && L_->is_super; }
@@ -64,6 +71,7 @@ class CholmodSolver {
  private:
   void analyze(Ordering ordering);
   void factorize(const double* values);
+  void solve_in_place(int system, double* b, std::int64_t nrhs);
   [[noreturn]] void throw_cholmod_error(const char* where) const;
 
   std::int64_t n_;

@@ -33,6 +33,22 @@ void dpbtrs_(const char* uplo, const int* n, const int* kd, const int* nrhs,
              const double* ab, const int* ldab, double* b, const int* ldb,
              int* info, std::size_t uplo_len);
 
+// BLAS: C = alpha op(A) op(B) + beta C.
+void dgemm_(const char* transa, const char* transb, const int* m, const int* n, const int* k,
+            const double* alpha, const double* a, const int* lda, const double* b, const int* ldb,
+            const double* beta, double* c, const int* ldc, std::size_t transa_len,
+            std::size_t transb_len);
+
+// BLAS: C = alpha op(A) op(A)ᵀ + beta C, triangle `uplo` of C.
+void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k, const double* alpha,
+            const double* a, const int* lda, const double* beta, double* c, const int* ldc,
+            std::size_t uplo_len, std::size_t trans_len);
+
+// BLAS: y = alpha op(A) x + beta y.
+void dgemv_(const char* trans, const int* m, const int* n, const double* alpha, const double* a,
+            const int* lda, const double* x, const int* incx, const double* beta, double* y,
+            const int* incy, std::size_t trans_len);
+
 // OpenBLAS's thread control, declared weak: other BLAS libraries lack it and
 // the symbols are then null (see SingleThreadedBlas in cholesky.cpp).
 int openblas_get_num_threads(void) __attribute__((weak));

@@ -5,7 +5,7 @@ from .errors import ArgumentTypeError
 __all__ = ["compiled_available", "select_backend", "check_solver", "BACKENDS"]
 
 BACKENDS = ("auto", "compiled", "python")
-SOLVER_NAMES = ("auto", "dense", "band", "cholmod", "superlu")
+SOLVER_NAMES = ("auto", "dense", "band", "cholmod", "superlu", "lowrank")
 
 
 def compiled_available():

@@ -10,11 +10,16 @@ Solvers (``invert(solver=...)``):
 ``"superlu"``  SciPy's SuperLU in the natural order (what ILTpy does for sparse
                kernels), also the fallback when a factorisation is not positive
                definite;
+``"lowrank"``  data inverted in every dimension (dense ``W = ⊗ B_dᵀB_d``): a
+               low-rank ``W``, a sparse (CHOLMOD) factor of Γ and conjugate
+               gradients on the exact ``W``; no n x n matrix is formed
+               (:mod:`fastilt.low_rank`);
 a callable     ``solver(A, b)`` as in ILTpy: called from a Python loop, with Γ
                still assembled in C++.
 
-``"auto"`` (the default) picks dense for small systems, band when the bandwidth
-is small, CHOLMOD otherwise (SuperLU where CHOLMOD is absent).
+``"auto"`` (the default) picks dense for small systems, the low-rank form for
+larger fully inverted ones, band when the bandwidth is small, CHOLMOD otherwise
+(SuperLU where CHOLMOD is absent).
 """
 
 import numpy as np
@@ -22,6 +27,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
 from . import _core
+from .low_rank import low_rank_factors
 from ._linalg import NotPositiveDefiniteError
 from .solvers import normal_equations_matrix
 
@@ -31,6 +37,13 @@ __all__ = ["choose_solver", "run_compiled"]
 #: Largest system solved densely by "auto" (a dense Cholesky of 3000 unknowns
 #: costs ~9 GFlop; beyond that the structure pays).
 DENSE_LIMIT = 3000
+#: Smallest fully inverted system that "auto" solves in the low-rank form.
+LOW_RANK_MIN = 1500
+
+#: Conjugate-gradient refinement of the low-rank form: stop at this relative
+#: residual (or when it stops falling), after at most this many steps.
+LOW_RANK_RTOL = 1e-14
+LOW_RANK_MAX_STEPS = 50
 
 
 def _stencil_reach(offsets, shape):
@@ -52,8 +65,20 @@ def _lower_bandwidth(W):
     return int(max(np.max(farthest - starts), 0))
 
 
+def use_low_rank(name, n, kronecker):
+    """Does ``name`` (``"auto"`` or a solver name) mean the low-rank form here?"""
+    if name == "lowrank":
+        if not _core.HAVE_CHOLMOD:
+            raise ValueError("solver='lowrank' needs fastilt built with CHOLMOD (libsuitesparse-dev)")
+        if kronecker is None:
+            raise ValueError("solver='lowrank' needs data inverted in every dimension, without sigma "
+                             "weights or a static baseline (W must be a Kronecker product)")
+        return True
+    return name == "auto" and kronecker is not None and n >= LOW_RANK_MIN and _core.HAVE_CHOLMOD
+
+
 def choose_solver(name, W, n, offsets, shape):
-    """Resolve ``"auto"`` to a built-in solver for this system (``W`` dense or CSC/CSR)."""
+    """Resolve ``"auto"`` to a normal-equation solver for this system (``W`` dense or CSC/CSR)."""
     if name != "auto":
         if name == "cholmod" and not _core.HAVE_CHOLMOD:
             raise ValueError("solver='cholmod' needs fastilt built with CHOLMOD (libsuitesparse-dev)")
@@ -68,7 +93,11 @@ def choose_solver(name, W, n, offsets, shape):
     return "cholmod" if _core.HAVE_CHOLMOD else "superlu"
 
 
-def _system_arguments(solver, W, offsets, shape):
+def _system_arguments(solver, W, offsets, shape, kronecker):
+    if solver == "lowrank":
+        w_factors, A, b = low_rank_factors(*kronecker)
+        return {"layout": "lowrank", "w_factors": w_factors, "a": A, "b": b,
+                "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
     if solver == "dense":
         return {"layout": "dense", "w": W.toarray() if sp.issparse(W) else W}
     # The core reads the lower triangle (rows >= column) of each column.
@@ -83,8 +112,12 @@ def _superlu(W, gamma, Y):
     return np.ravel(spsolve(sp.csc_matrix(normal_equations_matrix(W, gamma)), Y, permc_spec="NATURAL"))
 
 
-def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration):
+def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration, kronecker=None):
     """Run the iteration with the compiled core; returns g, Γ (sparse), convergence, Cz.
+
+    ``W`` is dense or sparse, or a callable returning it (formed only if the
+    chosen solver needs it).  ``kronecker = (blocks, m)`` when ``W = ⊗ B_dᵀB_d``
+    and ``Y = (⊗ B_d)ᵀ m`` exactly: it enables the low-rank solver.
 
     ``solver`` is a built-in solver name or a step ``gamma -> g`` (user
     solvers, data-space forms), which is then called from a Python loop.
@@ -96,15 +129,20 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     if callable(solver):
         return _python_loop(assembler, model.size, solver, g_guess, maxloop, conv_limit, on_iteration)
     y = np.ravel(Y)
-    if sp.issparse(W):
-        W = _compressed(W)
-    name = choose_solver(solver, W, y.size, assembler.offsets, model.shape)
+    form_W = W if callable(W) else (lambda: W)
+    if use_low_rank(solver, y.size, kronecker):
+        name = "lowrank"
+    else:
+        W = form_W()
+        if sp.issparse(W):
+            W = _compressed(W)
+        name = choose_solver(solver, W, y.size, assembler.offsets, model.shape)
     if name == "superlu":
         return _python_loop(assembler, model.size, lambda gamma: _superlu(W, gamma, Y), g_guess, maxloop,
                             conv_limit, on_iteration)
 
     it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
-                         **_system_arguments(name, W, assembler.offsets, model.shape))
+                         **_system_arguments(name, W, assembler.offsets, model.shape, kronecker))
 
     def gamma_now():
         return _sparse(it.gamma_csc(), y.size)
@@ -114,7 +152,7 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
 
     def solve_elsewhere():
         # Not positive definite in floating point: finish this step with SuperLU.
-        return _superlu(W, gamma_now(), Y)
+        return _superlu(form_W(), gamma_now(), Y)
 
     if g_guess is not None:
         it.start(g_guess)

@@ -16,6 +16,8 @@ from .kernels import Identity
 __all__ = [
     "kernel_matrices",
     "kernel_sparsity",
+    "kronecker_operator",
+    "kronecker_transpose_apply",
     "apply_per_dimension",
     "normal_equations",
     "build_forward_model",
@@ -93,11 +95,33 @@ def normal_equations(A, m, weights=None):
     return A.T @ weighted, A.T @ (w2[:, None] * m)
 
 
+def kronecker_operator(blocks, sparse=False):
+    """``B_N ⊗ ... ⊗ B_1`` (dimension 0 fastest): ILTpy's ``K0comp`` from its blocks."""
+    A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
+    for block in blocks:
+        if sparse:
+            A = sp.kron(sp.csr_array(block), A, format="csr")
+        else:
+            A = np.kron(block.toarray() if sp.issparse(block) else block, A)
+    return A
+
+
+def kronecker_transpose_apply(blocks, v):
+    """``(⊗_d B_d)ᵀ v`` as a column, one dimension at a time (no Kronecker product formed)."""
+    tensor = np.reshape(v, [B.shape[0] for B in blocks], order="F")
+    transposed = [B.T.toarray() if sp.issparse(B) else B.T for B in blocks]
+    return apply_per_dimension(tensor, transposed).ravel(order="F")[:, None]
+
+
 def build_forward_model(data, K, config, p, sparse):
     """Compressed operator, data and (for alt_g 0) the normal equations.
 
     ``K`` are the kernel matrices (with the baseline row added where ``sb``);
-    returns a dict of ILTpy's attribute names.
+    returns a dict of ILTpy's attribute names, and ``kernel_blocks`` (the
+    per-dimension factors of ``K0comp``).  For dense kernels ``K0comp`` and
+    ``W`` are left out: ``IltData`` forms them on first use, since for data
+    inverted in every dimension they take gigabytes that the compiled low-rank
+    solver never needs.
     """
     ndim = data.ndim
     blocks, U = [], []
@@ -109,15 +133,10 @@ def build_forward_model(data, K, config, p, sparse):
         U.append(u)
         blocks.append(block)
 
-    A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
-    for block in blocks:
-        if sparse:
-            A = sp.kron(sp.csr_array(block), A, format="csr")
-        else:
-            A = np.kron(block.toarray() if sp.issparse(block) else block, A)
     m = apply_per_dimension(data, [None if u is None else u.T for u in U]).ravel(order="F")[:, None]
-
-    out = {"K0comp": A, "U": U, "mcomp": m}
+    out = {"kernel_blocks": blocks, "U": U, "mcomp": m}
+    if sparse:
+        out["K0comp"] = kronecker_operator(blocks, sparse=True)
 
     alt_g, sigma = p["alt_g"], config["sigma"]
     weights = None
@@ -135,5 +154,8 @@ def build_forward_model(data, K, config, p, sparse):
         if alt_g == 4:
             out["mcompbar"] = weights[:, None] * m
     if alt_g == 0:
-        out["W"], out["Y"] = normal_equations(A, m, weights)
+        if sparse:
+            out["W"], out["Y"] = normal_equations(out["K0comp"], m, weights)
+        else:
+            out["Y"] = kronecker_transpose_apply(blocks, m if weights is None else weights[:, None] ** 2 * m)
     return out

@@ -1,6 +1,7 @@
 """``IltData``: data, settings and results of one inversion (ILTpy's main class)."""
 
 import copy
+import functools
 import logging
 import time
 
@@ -16,6 +17,8 @@ from .forward_model import (
     build_forward_model,
     kernel_matrices,
     kernel_sparsity,
+    kronecker_operator,
+    kronecker_transpose_apply,
     normal_equations,
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
@@ -125,7 +128,7 @@ class IltData:
         forward = build_forward_model(data, K, config, fit_dict, sparse)
 
         # Everything is valid: only now does the object change.
-        for name in ("W", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
+        for name in ("K0comp", "W", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
         self.fit_dict = copy.deepcopy(fit_dict)
         self.__dict__.update({k: v for k, v in fit_dict.items() if k not in config})
@@ -172,18 +175,45 @@ class IltData:
 
         return step
 
+    @functools.cached_property
+    def K0comp(self):
+        """ILTpy's compressed forward operator ``⊗_d B_d``, formed on first use."""
+        return kronecker_operator(self.kernel_blocks)
+
+    @functools.cached_property
+    def W(self):
+        """ILTpy's ``W = K0compᵀ Σ⁻² K0comp`` (alt_g 0), formed on first use (n² values)."""
+        if self.alt_g != 0:
+            raise AttributeError("W is only formed for alt_g = 0")
+        if "isigma" in self.__dict__:
+            return normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
+        return kronecker_operator([B.T @ B for B in self.kernel_blocks])
+
     def _normal_equations(self):
-        """``W`` and ``Y`` for the compiled backend.
+        """``W`` (a callable: formed only if the solver needs it) and ``Y`` for the compiled backend.
 
         The data-space forms (alt_g 2/4/6/8) give the normal-equation answer up
         to rounding (ILTpy's own alt_g 6 and alt_g 0 references agree to 3e-9),
-        so the compiled backend solves their normal equations, formed here once:
-        a factorisation of n unknowns instead of one of the data size per iteration.
+        so the compiled backend solves their normal equations: a factorisation
+        of n unknowns instead of one of the data size per iteration.
         """
         if self.alt_g == 0:
-            return self.W, self.Y
+            return (lambda: self.W), self.Y
         weights = self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None
-        return normal_equations(self.K0comp, self.mcomp, weights)
+        m = self.mcomp if weights is None else weights[:, None] ** 2 * self.mcomp
+        Y = kronecker_transpose_apply(self.kernel_blocks, m)
+        return (lambda: normal_equations(self.K0comp, self.mcomp, weights)[0]), Y
+
+    def _kronecker_form(self):
+        """``(blocks, m)`` when ``W = ⊗ B_dᵀB_d`` and ``Y = (⊗ B_d)ᵀ m`` hold exactly, else None.
+
+        That is data inverted in every dimension (no Identity kernel), dense
+        blocks and no noise weights: what the low-rank solver needs.
+        """
+        weighted = "isigma" in self.__dict__ and self.alt_g in (0, 4)
+        if self.ndim < 2 or weighted or any(self.sb) or any(sp.issparse(B) for B in self.kernel_blocks):
+            return None
+        return self.kernel_blocks, np.ravel(self.mcomp)
 
     def invert(self, solver=None, verbose=1, backend="auto"):
         """Run the regularised inversion; sets ``g``, ``fit``, ``residuals``, ``convergence``.
@@ -208,7 +238,7 @@ class IltData:
         elif callable(solver):
             self.solver_type = "user-defined"
         else:
-            self.solver_type = "default-sparse" if sp.issparse(self.W) else "default-dense"
+            self.solver_type = "default-sparse" if sp.issparse(self.__dict__.get("K0comp")) else "default-dense"
         model = self.penalty_model
         g_guess = None if self.g_guess is None else self.g_guess.copy()
 
@@ -247,6 +277,7 @@ class IltData:
                     self.maxloop,
                     self.conv_limit,
                     on_iteration,
+                    kronecker=self._kronecker_form(),
                 )
         finally:
             bar.close()

@@ -1,0 +1,18 @@
+// The linear solve of one iteration, x = (W + Γ)⁻¹ y for the current Γ,
+// behind one interface so the iteration loop does not care how it is done.
+#pragma once
+
+#include "grid.hpp"
+
+namespace fastilt {
+
+class LinearSystem {
+ public:
+  virtual ~LinearSystem() = default;
+  // Throws NotPositiveDefinite when a factorisation fails.
+  virtual void solve(const StencilMatrix& gamma, const double* y, double* x) = 0;
+  // Do this system's factorisations run faster with BLAS on one thread?
+  virtual bool prefers_single_threaded_blas() const = 0;
+};
+
+}  // namespace fastilt

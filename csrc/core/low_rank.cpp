@@ -1,0 +1,177 @@
+#include "low_rank.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "../linalg/cholesky.hpp"
+#include "../linalg/lapack.hpp"
+#include "sparse_cholesky.hpp"
+
+namespace fastilt {
+namespace {
+
+const char kNo = 'N', kTranspose = 'T', kLower = 'L';
+const int kOne = 1;
+const double kPlus = 1.0, kMinus = -1.0, kZero = 0.0;
+
+double dot(const double* x, const double* y, std::int64_t n) {
+  double s = 0;
+  for (std::int64_t i = 0; i < n; ++i) s += x[i] * y[i];
+  return s;
+}
+
+// Γ's pattern alone: an empty W.
+Csc no_entries(std::int64_t n) {
+  Csc w;
+  w.indptr.assign(n + 1, 0);
+  return w;
+}
+
+}  // namespace
+
+LowRankSystem::LowRankSystem(const Grid& grid, const StencilMatrix& gamma,
+                             std::vector<std::vector<double>> w_factors, std::vector<double> a,
+                             std::vector<double> b, double rtol, int max_steps)
+    : grid_(grid), n_(grid.size), k_(static_cast<std::int64_t>(b.size())), w_(std::move(w_factors)),
+      a_(std::move(a)), b_(std::move(b)), rtol_(rtol), max_steps_(max_steps),
+      gamma_only_(NormalEquations::sparse(grid, gamma, no_entries(grid.size), /*natural_ordering=*/false)) {
+  if (static_cast<int>(w_.size()) != grid_.ndim)
+    throw std::invalid_argument("one factor of W per dimension is needed");
+  for (int d = 0; d < grid_.ndim; ++d)
+    if (static_cast<std::int64_t>(w_[d].size()) != grid_.shape[d] * grid_.shape[d])
+      throw std::invalid_argument("W factor " + std::to_string(d) + " must be Ntau x Ntau");
+  for (int d = 0; d < kMaxDim; ++d)
+    if (grid_.box[d] != grid_.shape[d]) throw std::invalid_argument("no static baseline in the low-rank form");
+  if (k_ < 1 || static_cast<std::int64_t>(a_.size()) != k_ * n_)
+    throw std::invalid_argument("A must be k x n with k = len(b) >= 1");
+  z_.resize(a_.size());
+  c_.resize(k_ * k_);
+  for (auto* v : {&ping_, &pong_, &r_, &q_, &p_, &z_step_}) v->resize(n_);
+  small_.resize(k_);
+}
+
+void LowRankSystem::apply_w(const double* x, double* out) {
+  // Mode products with the symmetric W_d: axis 0 as one product W_0 X, the
+  // others slice by slice, X[inner, N_d, outer] -> X[:, :, o] W_d.
+  const double* in = x;
+  double* buffers[2] = {ping_.data(), pong_.data()};
+  std::int64_t inner = 1;
+  for (int d = 0; d < grid_.ndim; ++d) {
+    const int nd = static_cast<int>(grid_.shape[d]);
+    const std::int64_t outer = n_ / (inner * nd);
+    double* target = d == grid_.ndim - 1 ? out : buffers[d % 2];
+    if (d == 0) {
+      const int columns = static_cast<int>(outer);
+      dgemm_(&kNo, &kNo, &nd, &columns, &nd, &kPlus, w_[0].data(), &nd, in, &nd, &kZero, target, &nd,
+             1, 1);
+    } else {
+      const int rows = static_cast<int>(inner);
+      for (std::int64_t o = 0; o < outer; ++o) {
+        const std::int64_t offset = o * inner * nd;
+        dgemm_(&kNo, &kNo, &rows, &nd, &nd, &kPlus, in + offset, &rows, w_[d].data(), &nd, &kZero,
+               target + offset, &rows, 1, 1);
+      }
+    }
+    in = target;
+    inner *= nd;
+  }
+}
+
+void LowRankSystem::apply_system(const StencilMatrix& gamma, const double* x, double* out) {
+  apply_w(x, out);
+  // Γ x from stencil storage: entry (i + lin, i) and its mirror.  Slots whose
+  // offset leaves the grid hold zero (see StencilMatrix), so no bounds test.
+  for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {
+    const double* v = gamma.values.data() + o * n_;
+    const std::int64_t lin = gamma.linear[o];
+    if (o == 0) {
+      for (std::int64_t i = 0; i < n_; ++i) out[i] += v[i] * x[i];
+      continue;
+    }
+    for (std::int64_t i = 0; i + lin < n_; ++i) {
+      out[i + lin] += v[i] * x[i];
+      out[i] += v[i] * x[i + lin];
+    }
+  }
+}
+
+void LowRankSystem::precondition(const double* v, const double* b_part, double* out) {
+  const int n = static_cast<int>(n_), k = static_cast<int>(k_);
+  std::copy(v, v + n_, out);
+  factor_->apply(CholmodSolver::System::P, out, 1);
+  factor_->apply(CholmodSolver::System::L, out, 1);  // x = M⁻¹ v
+  if (b_part != nullptr)
+    std::copy(b_part, b_part + k_, small_.begin());
+  else
+    std::fill(small_.begin(), small_.end(), 0.0);
+  dgemv_(&kTranspose, &n, &k, &kMinus, z_.data(), &n, out, &kOne, &kPlus, small_.data(), &kOne, 1);
+  dense_cholesky_solve(c_.data(), k_, small_.data(), 1);  // C⁻¹ (b − Zᵀx)
+  dgemv_(&kNo, &n, &k, &kPlus, z_.data(), &n, small_.data(), &kOne, &kPlus, out, &kOne, 1);
+  factor_->apply(CholmodSolver::System::Lt, out, 1);
+  factor_->apply(CholmodSolver::System::Pt, out, 1);  // M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx))
+}
+
+void LowRankSystem::factor(const StencilMatrix& gamma) {
+  const int n = static_cast<int>(n_), k = static_cast<int>(k_);
+  factor_ = &gamma_only_.factor(gamma);
+  std::copy(a_.begin(), a_.end(), z_.begin());
+  factor_->apply(CholmodSolver::System::P, z_.data(), k_);
+  factor_->apply(CholmodSolver::System::L, z_.data(), k_);  // Z = M⁻¹Aᵀ
+  dsyrk_(&kLower, &kTranspose, &k, &n, &kPlus, z_.data(), &n, &kZero, c_.data(), &k, 1, 1);
+  for (std::int64_t j = 0; j < k_; ++j) c_[j * (k_ + 1)] += 1.0;
+  dense_cholesky_factor(c_.data(), k_);  // C = I + ZᵀZ
+}
+
+bool LowRankSystem::conjugate_gradients(const StencilMatrix& gamma, const double* y, double* x) {
+  std::vector<double>& r = r_;
+  apply_system(gamma, x, q_.data());
+  for (std::int64_t i = 0; i < n_; ++i) r[i] = y[i] - q_[i];
+  const double target = rtol_ * std::sqrt(dot(y, y, n_));
+  double norm = std::sqrt(dot(r.data(), r.data(), n_)), best = norm;
+  if (norm <= target) return true;
+  precondition(r.data(), nullptr, p_.data());
+  double rz = dot(r.data(), p_.data(), n_);
+  for (int stalled = 0; last_cg_steps_ < max_steps_;) {
+    apply_system(gamma, p_.data(), q_.data());
+    const double alpha = rz / dot(p_.data(), q_.data(), n_);
+    for (std::int64_t i = 0; i < n_; ++i) {
+      x[i] += alpha * p_[i];
+      r[i] -= alpha * q_[i];
+    }
+    ++last_cg_steps_;
+    norm = std::sqrt(dot(r.data(), r.data(), n_));
+    if (norm <= target) return true;
+    // Rounding floor reached: the residual no longer falls.
+    stalled = norm < 0.5 * best ? 0 : stalled + 1;
+    best = std::min(best, norm);
+    if (stalled >= 3) return false;
+    precondition(r.data(), nullptr, z_step_.data());
+    const double rz_next = dot(r.data(), z_step_.data(), n_);
+    for (std::int64_t i = 0; i < n_; ++i) p_[i] = z_step_[i] + rz_next / rz * p_[i];
+    rz = rz_next;
+  }
+  return false;
+}
+
+void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x) {
+  // Γ changes little from one iteration to the next, and the factor of an
+  // earlier Γ still preconditions CG well: refactor only when the last solve
+  // needed many steps, or when this one does not converge without.
+  bool fresh = factor_ == nullptr || refactor_next_;
+  if (fresh) factor(gamma);
+  const int n = static_cast<int>(n_), k = static_cast<int>(k_);
+  // Start: r = y − Aᵀb, x = (AᵀA + Γ)⁻¹ (Aᵀb + r).
+  std::copy(y, y + n_, r_.begin());
+  dgemv_(&kNo, &n, &k, &kMinus, a_.data(), &n, b_.data(), &kOne, &kPlus, r_.data(), &kOne, 1);
+  precondition(r_.data(), b_.data(), x);
+  last_cg_steps_ = 0;
+  if (!conjugate_gradients(gamma, y, x) && !fresh) {
+    factor(gamma);
+    fresh = true;
+    conjugate_gradients(gamma, y, x);
+  }
+  refactor_next_ = last_cg_steps_ > kRefactorAfterSteps;
+}
+
+}  // namespace fastilt

@@ -1,0 +1,71 @@
+// (W + Γ) x = y for data inverted in every dimension, where W = ⊗_d W_d is
+// dense but of low numerical rank and Γ is sparse: no n x n matrix is formed.
+//
+// W ≈ AᵀA with A (k x n) built from pairs of per-dimension singular vectors,
+// and y = Aᵀb + r with r small.  With the sparse Cholesky factor Γ = M Mᵀ
+// (M = Pᵀ L, CHOLMOD with a fill-reducing order), Z = M⁻¹Aᵀ and C = I + ZᵀZ:
+//
+//     (AᵀA + Γ)⁻¹ (Aᵀb + r) = M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx)),   x = M⁻¹ r,
+//
+// the data-space form of ILTpy's alt_g solvers, with the bulk of y entering
+// through b (no cancellation).  That answer, and the same formula applied to
+// residuals, precondition conjugate gradients on the exact W (applied one
+// dimension at a time): the truncation of A only costs a few CG steps, and the
+// result solves the exact system to rounding.  Since Γ changes little between
+// iterations, the factor of an earlier Γ is kept as preconditioner while CG
+// converges quickly with it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "linear_system.hpp"
+#include "normal_equations.hpp"
+
+namespace fastilt {
+
+class LowRankSystem : public LinearSystem {
+ public:
+  // w_factors[d]: W_d (Ntau_d x Ntau_d, symmetric); a: A as k rows of n
+  // values; b: k values.  CG stops when ‖y − (W + Γ)x‖ ≤ rtol ‖y‖, after
+  // max_steps, or when the residual has stopped falling.
+  LowRankSystem(const Grid& grid, const StencilMatrix& gamma, std::vector<std::vector<double>> w_factors,
+                std::vector<double> a, std::vector<double> b, double rtol, int max_steps);
+
+  void solve(const StencilMatrix& gamma, const double* y, double* x) override;
+  bool prefers_single_threaded_blas() const override { return false; }  // k x n blocks
+
+  int rank() const { return static_cast<int>(k_); }
+  int last_cg_steps() const { return last_cg_steps_; }
+
+  // A solve that needed more CG steps than this refactors at the next one
+  // (a step costs about 1/20 of a factorisation with its k solves).
+  static constexpr int kRefactorAfterSteps = 8;
+
+ private:
+  void factor(const StencilMatrix& gamma);
+  // CG from x on the exact system; false if it stopped short of rtol.
+  bool conjugate_gradients(const StencilMatrix& gamma, const double* y, double* x);
+  void apply_w(const double* x, double* out);
+  void apply_system(const StencilMatrix& gamma, const double* x, double* out);
+  // out = (AᵀA + Γ)⁻¹ (v + Aᵀ b_part) with the current factor (b_part null: zero).
+  void precondition(const double* v, const double* b_part, double* out);
+
+  Grid grid_;
+  std::int64_t n_, k_;
+  std::vector<std::vector<double>> w_;
+  std::vector<double> a_;  // A row by row = Aᵀ column-major (n x k)
+  std::vector<double> b_;
+  double rtol_;
+  int max_steps_;
+  NormalEquations gamma_only_;  // Γ's sparse pattern and its CHOLMOD factor
+  CholmodSolver* factor_ = nullptr;
+  std::vector<double> z_;  // M⁻¹Aᵀ, n x k
+  std::vector<double> c_;  // Cholesky factor of I + ZᵀZ, k x k
+  std::vector<double> ping_, pong_, small_;
+  std::vector<double> r_, q_, p_, z_step_;  // CG vectors
+  bool refactor_next_ = false;
+  int last_cg_steps_ = 0;
+};
+
+}  // namespace fastilt

@@ -1,0 +1,22 @@
+// CHOLMOD where fastilt was built with it; otherwise a stand-in with the same
+// interface, never constructed (the layouts that need CHOLMOD refuse to be
+// built without it), so that the code using it compiles either way.
+#pragma once
+
+#ifdef FASTILT_HAVE_CHOLMOD
+#include "../linalg/cholmod_solver.hpp"
+#else
+#include <cstdint>
+
+namespace fastilt {
+
+class CholmodSolver {
+ public:
+  enum class System { A, L, Lt, P, Pt };
+  void solve(const double*, double*, std::int64_t) {}
+  void factor(const double*) {}
+  void apply(System, double*, std::int64_t) {}
+};
+
+}  // namespace fastilt
+#endif

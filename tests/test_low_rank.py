@@ -1,0 +1,113 @@
+"""The low-rank solver for data inverted in every dimension: equal to the dense solve of the
+normal equations (1e-8) and to ILTpy's references, without ever forming W."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import fastilt as ilt
+from fastilt import _core
+from fastilt.compiled import LOW_RANK_MIN
+from fastilt.forward_model import kronecker_operator, kronecker_transpose_apply, normal_equations
+from fastilt.low_rank import low_rank_factors
+from reference_cases import CASES, initialised_case, reference, relative_error
+
+pytestmark = pytest.mark.skipif(not _core.HAVE_CHOLMOD, reason="the low-rank solver needs CHOLMOD")
+
+FULLY_INVERTED = sorted(name for name in CASES if name.startswith("2d_"))
+
+
+def _quiet(call, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return call(*args, **kwargs)
+
+
+def _synthetic(n_tau, shape=None, parameters=None, seed=3):
+    """Two-component relaxation data, every dimension inverted with an Exponential kernel."""
+    shape = shape or tuple(2 * n for n in n_tau)
+    rng = np.random.default_rng(seed)
+    t = [np.logspace(-3 + d / 2, 1 + d / 2, n) for d, n in enumerate(shape)]
+    tau = [np.logspace(-3 + d / 2, 1 + d / 2, n) for d, n in enumerate(n_tau)]
+    data = sum(
+        a * np.prod(np.meshgrid(*[np.exp(-td / c) for td, c in zip(t, centres)], indexing="ij"), axis=0)
+        for a, centres in [(200, [0.01, 0.05, 0.3]), (100, [0.3, 0.01, 3.0])]
+    )
+    iltdata = ilt.iltload(data=data + rng.normal(size=shape), t=t)
+    _quiet(iltdata.init, tau, [ilt.Exponential()] * len(shape), parameters=parameters)
+    return iltdata
+
+
+@pytest.mark.parametrize("name", FULLY_INVERTED)
+def test_reference_cases_low_rank_equals_dense(name):
+    runs = {}
+    for solver in ("dense", "lowrank"):
+        data = _quiet(initialised_case, name)
+        data.invert(verbose=0, backend="compiled", solver=solver)
+        runs[solver] = data
+    ref = reference(name)
+    assert relative_error(runs["lowrank"].g, runs["dense"].g) <= 1e-8
+    assert relative_error(runs["lowrank"].g, ref["g"]) <= 1e-6
+    assert relative_error(runs["lowrank"].residuals, ref["residuals"]) <= 1e-6
+    assert sum(c is not None for c in runs["lowrank"].convergence) == CASES[name]["iterations"]
+
+
+@pytest.mark.parametrize(
+    "n_tau, parameters",
+    [((12, 10, 6), {"maxloop": 30}), ((14, 12), {"compress": True, "maxloop": 30}), ((14, 12), {"nn": True})],
+    ids=["3d", "2d-compress", "2d-nn"],
+)
+def test_synthetic_low_rank_equals_dense(n_tau, parameters):
+    runs = {}
+    for solver in ("dense", "lowrank"):
+        data = _synthetic(n_tau, parameters=parameters)
+        data.invert(verbose=0, solver=solver)
+        runs[solver] = data.g
+    assert relative_error(runs["lowrank"], runs["dense"]) <= 1e-8
+
+
+def test_auto_takes_low_rank_for_large_problems_and_never_forms_w():
+    n_tau = (40, 40)
+    assert np.prod(n_tau) >= LOW_RANK_MIN
+    data = _synthetic(n_tau, shape=(60, 50), parameters={"maxloop": 12})
+    data.invert(verbose=0)
+    assert "W" not in data.__dict__ and "K0comp" not in data.__dict__
+    g_low_rank = data.g.copy()
+    data.invert(verbose=0, solver="dense")  # forms W on demand
+    assert "W" in data.__dict__
+    assert relative_error(g_low_rank, data.g) <= 1e-8
+
+
+def test_low_rank_factors_reproduce_w_and_y():
+    data = _synthetic((9, 7), shape=(20, 16))
+    blocks, m = data.kernel_blocks, np.ravel(data.mcomp)
+    W = kronecker_operator([B.T @ B for B in blocks])
+    Y = np.ravel(kronecker_transpose_apply(blocks, m))
+    w_factors, A, b = low_rank_factors(blocks, m, tolerance=0.0)  # every pair: exact
+    assert A.shape == (np.prod([min(B.shape) for B in blocks]), W.shape[0])  # reduced SVDs
+    assert relative_error(A.T @ A, W) <= 1e-12
+    assert relative_error(A.T @ b, Y) <= 1e-12
+    assert relative_error(kronecker_operator(w_factors), W) <= 1e-14
+    _, A_kept, _ = low_rank_factors(blocks, m, tolerance=1e-4)
+    assert A_kept.shape[0] < A.shape[0]  # the truncation drops pairs
+
+
+def test_lazy_w_and_k0comp_equal_their_definitions():
+    data = _synthetic((9, 7), shape=(20, 16))
+    assert "W" not in data.__dict__ and "K0comp" not in data.__dict__
+    W, Y = normal_equations(data.K0comp, data.mcomp)
+    np.testing.assert_allclose(data.W, W, rtol=1e-12, atol=1e-12 * np.abs(W).max())
+    np.testing.assert_allclose(data.Y, Y, rtol=1e-12, atol=1e-12 * np.abs(Y).max())
+    assert data.K0comp.shape == (20 * 16, 9 * 7)
+
+
+def test_low_rank_refuses_problems_without_kronecker_w():
+    pseudo2d = _quiet(initialised_case, "pseudo2d_exponential_8x128")
+    with pytest.raises(ValueError, match="every dimension"):
+        pseudo2d.invert(verbose=0, solver="lowrank")
+    with_sigma = _synthetic((9, 7), shape=(20, 16))
+    _quiet(with_sigma.init, parameters=None, sigma=np.full((20, 16), 2.0))
+    with pytest.raises(ValueError, match="sigma"):
+        with_sigma.invert(verbose=0, solver="lowrank")
+    assert not pseudo2d.inverted and not with_sigma.inverted
