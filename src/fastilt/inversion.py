@@ -254,6 +254,9 @@ class IltData:
             if gamma_list is not None:
                 gamma_list.append(gamma_i())
 
+        if verbose <= 0 and g_list is None and gamma_list is None:
+            on_iteration = None  # nothing to report: the core's loop needs no call into Python
+
         vprint("Starting iterations ...")
         start = time.time()
         try:
