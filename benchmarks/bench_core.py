@@ -14,9 +14,10 @@ Cases (100 iterations each, ``conv_limit = 0`` so that every run does all of the
 
 Every configuration runs in a fresh subprocess, so that its peak resident
 memory is its own; the compiled and fallback runs of a problem are measured
-side by side in the same run.  The small problems (1D, real data) are inverted once untimed
-first, so that library start-up is not counted.  Wall and CPU times are medians over ``--repeats`` runs
-(one run where a run takes longer than ``--repeat-below`` seconds).  A series
+side by side in the same run.  The small problems (1D, real data) are inverted
+once untimed first, so that library start-up is not counted, then timed as the
+median of 9 inversions.  Wall and CPU times are medians over ``--repeats``
+runs (one run where a run takes longer than ``--repeat-below`` seconds).  A series
 stops growing once the next size is predicted to take longer than its budget
 (``--fallback-budget`` for the python fallback, which solves densely as ILTpy
 does: its time grows with n³ in the nD section).
@@ -44,6 +45,7 @@ RESULTS = HERE / "results"
 EXAMPLES = HERE.parent / "examples"
 
 SECTIONS = ("pseudo2d", "1d", "nd", "real")
+SMALL_REPEATS = 9  # timed inversions per process for the 1D and real-data problems
 PSEUDO2D_SIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768]
 PSEUDO2D_SERIES = [("compiled", "band"), ("compiled", "cholmod"), ("python", None)]
 ONE_D_SERIES = [("compiled", None), ("python", None)]
@@ -149,17 +151,20 @@ def build(case, size):
 def measure(config, g_path):
     """Run one configuration in this process; returns its numbers."""
     problems = build(config["case"], config["size"])
-    if config["case"] in ("1d", "real"):
-        # Small problems: one untimed inversion first, so that library start-up
-        # (BLAS thread pools, first-touch of memory) is not counted.
+    small = config["case"] in ("1d", "real")
+    if small:
+        # One untimed inversion first, so that library start-up (BLAS thread
+        # pools, first-touch of memory) is not counted.
         for iltdata in problems:
             iltdata.invert(solver=config["solver"], verbose=0, backend=config["backend"])
-    wall = cpu = 0.0
-    for iltdata in problems:
+    walls, cpus = [], []
+    for _ in range(SMALL_REPEATS if small else 1):  # milliseconds: the median of several
         start_wall, start_cpu = time.perf_counter(), time.process_time()
-        iltdata.invert(solver=config["solver"], verbose=0, backend=config["backend"])
-        wall += time.perf_counter() - start_wall
-        cpu += time.process_time() - start_cpu
+        for iltdata in problems:
+            iltdata.invert(solver=config["solver"], verbose=0, backend=config["backend"])
+        walls.append(time.perf_counter() - start_wall)
+        cpus.append(time.process_time() - start_cpu)
+    wall, cpu = float(np.median(walls)), float(np.median(cpus))
     np.save(g_path, np.concatenate([np.ravel(d.g) for d in problems]))
     return {
         "wall_s": wall,
@@ -265,6 +270,10 @@ def compare(results):
 
 
 # --------------------------------------------------------------------- outputs
+def _seconds(value):
+    return f"{value:.4f}" if value < 0.1 else f"{value:.2f}"
+
+
 def markdown_table(rows):
     lines = [
         "| case | size | backend | solver | unknowns | wall (s) | CPU (s) | peak RSS (MB) | speed-up | ‖g−g_py‖/‖g_py‖ |",
@@ -276,7 +285,7 @@ def markdown_table(rows):
         diff = f"{r['rel_diff_g']:.1e}" if "rel_diff_g" in r else ""
         lines.append(
             f"| {r['case']} | {size} | {r['backend']} | {r['solver'] or 'auto'} | {r['unknowns']} | "
-            f"{r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_rss_mb']:.0f} | {speedup} | {diff} |"
+            f"{_seconds(r['wall_s'])} | {_seconds(r['cpu_s'])} | {r['peak_rss_mb']:.0f} | {speedup} | {diff} |"
         )
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../linalg/cholesky.hpp"
 #include "../linalg/errors.hpp"
 #include "iteration.hpp"
 #include "low_rank.hpp"
@@ -185,6 +186,7 @@ std::unique_ptr<LinearSystem> make_system(const PenaltyAssembler& assembler, con
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
+  use_one_blas_thread_by_default();  // see BlasThreads
   m.doc() = "fastilt's compiled core: assembly of Γ and the iteration loop.";
   m.attr("HAVE_CHOLMOD") = have_cholmod();
 

@@ -27,7 +27,7 @@ void Iteration::start_from_solve() {
   assembler_.reset();
   convergence_.clear();
   g_.resize(y_.size());
-  const SingleThreadedBlas blas(system_->prefers_single_threaded_blas());
+  const BlasThreads blas(system_->blas_threads());
   system_->solve(assembler_.gamma(), y_.data(), g_.data());
 }
 
@@ -48,7 +48,7 @@ void Iteration::accept(std::vector<double>& g_next, const IterationCallback& cal
 }
 
 void Iteration::run(const IterationCallback& callback) {
-  const SingleThreadedBlas blas(system_->prefers_single_threaded_blas());
+  const BlasThreads blas(system_->blas_threads());
   while (!finished()) {
     assembler_.assemble(g_.data(), next_iteration());
     system_->solve(assembler_.gamma(), y_.data(), next_.data());

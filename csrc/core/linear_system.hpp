@@ -11,8 +11,8 @@ class LinearSystem {
   virtual ~LinearSystem() = default;
   // Throws NotPositiveDefinite when a factorisation fails.
   virtual void solve(const StencilMatrix& gamma, const double* y, double* x) = 0;
-  // Do this system's factorisations run faster with BLAS on one thread?
-  virtual bool prefers_single_threaded_blas() const = 0;
+  // BLAS threads for this system's factorisations (see BlasThreads).
+  virtual int blas_threads() const { return 1; }
 };
 
 }  // namespace fastilt

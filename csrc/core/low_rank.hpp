@@ -33,9 +33,8 @@ class LowRankSystem : public LinearSystem {
                 std::vector<double> a, std::vector<double> b, double rtol, int max_steps);
 
   void solve(const StencilMatrix& gamma, const double* y, double* x) override;
-  // The k x n blocks are thin and the solves sparse: OpenBLAS threads measured
-  // 1.7x slower than one thread (T1-T2, 64 x 64 tau).
-  bool prefers_single_threaded_blas() const override { return true; }
+  // blas_threads() stays 1: the k x n blocks are thin and the solves sparse;
+  // OpenBLAS threads measured 1.7x slower (T1-T2, 64 x 64 tau).
 
   int rank() const { return static_cast<int>(k_); }
   int last_cg_steps() const { return last_cg_steps_; }

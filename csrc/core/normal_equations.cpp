@@ -108,9 +108,9 @@ CholmodSolver& NormalEquations::factor(const StencilMatrix& gamma) {
   return *cholmod_;
 }
 
-bool NormalEquations::prefers_single_threaded_blas() const {
+int NormalEquations::blas_threads() const {
   // Band and CHOLMOD factorisations work on blocks of ~kd or supernode size.
-  return layout_ != Layout::Dense || n_ < kThreadedDenseMin;
+  return layout_ == Layout::Dense ? dense_blas_threads(n_) : 1;
 }
 
 void NormalEquations::add_gamma(const StencilMatrix& gamma) {
@@ -130,7 +130,7 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
     }
   } else {
     const std::int64_t size = static_cast<std::int64_t>(base_.size());
-#pragma omp parallel for if (size > kParallelChunk)
+#pragma omp parallel for if (size > kParallelCopy)
     for (std::int64_t s = 0; s < size; ++s) a[s] = base[s];
   }
   for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {

@@ -38,7 +38,7 @@ class NormalEquations : public LinearSystem {
   // Sparse layout: assemble W + Γ and factor it without solving; the factor
   // is then applied through the returned solver.
   CholmodSolver& factor(const StencilMatrix& gamma);
-  bool prefers_single_threaded_blas() const override;
+  int blas_threads() const override;
 
  private:
   NormalEquations(Layout layout, const Grid& grid);

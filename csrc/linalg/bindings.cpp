@@ -148,6 +148,7 @@ py::array_t<double> cholmod_solver_solve(CholmodSolver& s, const CArray& data, c
 }  // namespace
 
 PYBIND11_MODULE(_linalg, m) {
+  fastilt::use_one_blas_thread_by_default();  // see BlasThreads
   m.doc() = "Compiled Cholesky solvers for fastilt (LAPACK dense/banded, CHOLMOD sparse).";
 
   // NotPositiveDefiniteError derives from numpy.linalg.LinAlgError so that

@@ -1,5 +1,6 @@
 #include "cholesky.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <stdexcept>
 #include <string>
@@ -34,19 +35,35 @@ void check_info(int info, const char* routine) {
 
 }  // namespace
 
-SingleThreadedBlas::SingleThreadedBlas(bool engage) {
-  if (engage && openblas_get_num_threads && openblas_set_num_threads) {
-    saved_ = openblas_get_num_threads();
-    if (saved_ > 1) openblas_set_num_threads(1);
+namespace {
+int initial_blas_threads = 0;  // OpenBLAS's own count, before fastilt set 1
+}  // namespace
+
+void use_one_blas_thread_by_default() {
+  if (!openblas_get_num_threads || !openblas_set_num_threads || initial_blas_threads > 0) return;
+  initial_blas_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+}
+
+int dense_blas_threads(std::int64_t n) {
+  return n < kThreadedDenseMin ? 1 : std::max(initial_blas_threads, 1);
+}
+
+BlasThreads::BlasThreads(int count) {
+  if (!openblas_get_num_threads || !openblas_set_num_threads) return;
+  const int current = openblas_get_num_threads();
+  if (current != count) {
+    saved_ = current;
+    openblas_set_num_threads(count);
   }
 }
 
-SingleThreadedBlas::~SingleThreadedBlas() {
-  if (saved_ > 1) openblas_set_num_threads(saved_);
+BlasThreads::~BlasThreads() {
+  if (saved_ > 0) openblas_set_num_threads(saved_);
 }
 
 void dense_cholesky_factor(double* a, std::int64_t n) {
-  const SingleThreadedBlas blas(n < kThreadedDenseMin);
+  const BlasThreads blas(dense_blas_threads(n));
   const int ni = to_lapack_int(n, "n");
   if (ni == 0) return;
   int info = 0;
@@ -56,7 +73,7 @@ void dense_cholesky_factor(double* a, std::int64_t n) {
 
 void dense_cholesky_solve(const double* l, std::int64_t n, double* b,
                           std::int64_t nrhs) {
-  const SingleThreadedBlas blas(n < kThreadedDenseMin);
+  const BlasThreads blas(dense_blas_threads(n));
   const int ni = to_lapack_int(n, "n");
   const int nr = to_lapack_int(nrhs, "nrhs");
   if (ni == 0 || nr == 0) return;
@@ -75,7 +92,6 @@ void BandCholesky::solve(double* b, std::int64_t nrhs) const {
 }
 
 void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd) {
-  const SingleThreadedBlas blas(true);
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
   const int ldab = to_lapack_int(kd + 1, "kd + 1");
@@ -87,7 +103,6 @@ void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd) {
 
 void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, double* b,
                          std::int64_t nrhs) {
-  const SingleThreadedBlas blas(true);
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
   const int nr = to_lapack_int(nrhs, "nrhs");

@@ -9,27 +9,32 @@
 
 namespace fastilt {
 
-// OpenBLAS splits a factorisation over its threads even where the blocks are
-// too small to share: the band factorisations of fastilt's systems (kd ~ 70)
-// measured 1.3x slower on 2 cores than on one thread, and a dense 100 x 100
-// one 3x slower (the threads mostly spin, and wake slowly).  Holds OpenBLAS to
-// one thread while alive; nested holds cost nothing, so callers that factor
-// many times (an iteration) hold one around the whole loop.  Does nothing when
-// `engage` is false or the BLAS is not OpenBLAS.
-class SingleThreadedBlas {
+// BLAS threads.  OpenBLAS splits a factorisation over its threads even where
+// the blocks are too small to share: the band factorisations of fastilt's
+// systems (kd ~ 70) measured 1.3x slower on 2 cores than on one thread, a dense
+// 100 x 100 one 3x slower, and a woken thread then spins for a while next to
+// the main one.  So fastilt's BLAS runs on one thread (set when the extension
+// modules load), and BlasThreads raises the count only around the large dense
+// factorisations that gain from it.  Without OpenBLAS all of this does nothing.
+void use_one_blas_thread_by_default();
+
+// Sets the OpenBLAS thread count while alive, then restores the previous one.
+class BlasThreads {
  public:
-  explicit SingleThreadedBlas(bool engage);
-  ~SingleThreadedBlas();
-  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+  explicit BlasThreads(int count);
+  ~BlasThreads();
+  BlasThreads(const BlasThreads&) = delete;
+  BlasThreads& operator=(const BlasThreads&) = delete;
 
  private:
   int saved_ = 0;
 };
 
-// Dense systems smaller than this factor faster on one thread (measured on
-// 2 cores: 1000 unknowns 12 ms vs 13 ms; 2000: 82 ms vs 44 ms).
+// Threads for a dense factorisation of n unknowns: 1 below kThreadedDenseMin
+// (measured on 2 cores: 1000 unknowns 12 ms vs 13 ms; 2000: 82 ms vs 44 ms),
+// otherwise as many as OpenBLAS started with.
 constexpr std::int64_t kThreadedDenseMin = 1500;
+int dense_blas_threads(std::int64_t n);
 
 // Factor the n x n column-major SPD matrix `a` in place (a := L, lower
 // triangle; the strict upper triangle is left untouched).

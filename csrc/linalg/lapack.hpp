@@ -50,7 +50,7 @@ void dgemv_(const char* trans, const int* m, const int* n, const double* alpha, 
             const int* incy, std::size_t trans_len);
 
 // OpenBLAS's thread control, declared weak: other BLAS libraries lack it and
-// the symbols are then null (see SingleThreadedBlas in cholesky.cpp).
+// the symbols are then null (see BlasThreads in cholesky.hpp).
 int openblas_get_num_threads(void) __attribute__((weak));
 void openblas_set_num_threads(int) __attribute__((weak));
 
