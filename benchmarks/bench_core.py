@@ -15,8 +15,8 @@ Cases (100 iterations each, ``conv_limit = 0`` so that every run does all of the
 Every configuration runs in a fresh subprocess, so that its peak resident
 memory is its own; the compiled and fallback runs of a problem are measured
 side by side in the same run.  The small problems (1D, real data) are inverted
-once untimed first, so that library start-up is not counted, then timed as the
-median of 9 inversions.  Wall and CPU times are medians over ``--repeats``
+untimed for half a second first, so that library start-up is not counted, then
+timed as the median of 9 inversions.  Wall and CPU times are medians over ``--repeats``
 runs (one run where a run takes longer than ``--repeat-below`` seconds).  A series
 stops growing once the next size is predicted to take longer than its budget
 (``--fallback-budget`` for the python fallback, which solves densely as ILTpy
@@ -153,10 +153,15 @@ def measure(config, g_path):
     problems = build(config["case"], config["size"])
     small = config["case"] in ("1d", "real")
     if small:
-        # One untimed inversion first, so that library start-up (BLAS thread
-        # pools, first-touch of memory) is not counted.
-        for iltdata in problems:
-            iltdata.invert(solver=config["solver"], verbose=0, backend=config["backend"])
+        # Untimed inversions for half a second first, so that library start-up
+        # is not counted: first-touch of memory, and OpenBLAS's freshly started
+        # threads, which spin for a while next to the main one.
+        warm_until = time.perf_counter() + 0.5
+        while True:
+            for iltdata in problems:
+                iltdata.invert(solver=config["solver"], verbose=0, backend=config["backend"])
+            if time.perf_counter() > warm_until:
+                break
     walls, cpus = [], []
     for _ in range(SMALL_REPEATS if small else 1):  # milliseconds: the median of several
         start_wall, start_cpu = time.perf_counter(), time.process_time()
