@@ -36,9 +36,6 @@ class LowRankSystem : public LinearSystem {
   // blas_threads() stays 1: the k x n blocks are thin and the solves sparse;
   // OpenBLAS threads measured 1.7x slower (T1-T2, 64 x 64 tau).
 
-  int rank() const { return static_cast<int>(k_); }
-  int last_cg_steps() const { return last_cg_steps_; }
-
   // A solve that needed more CG steps than this refactors at the next one
   // (a step costs about 1/20 of a factorisation with its k solves).
   static constexpr int kRefactorAfterSteps = 8;

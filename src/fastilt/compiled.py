@@ -142,9 +142,11 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     if name == "superlu":
         return _python_loop(assembler, model.size, lambda gamma: _superlu(W, gamma, Y), g_guess, maxloop,
                             conv_limit, on_iteration)
+    offsets = assembler.offsets
+    del assembler  # the Iteration assembles Γ itself: two would hold Γ's storage twice
 
     it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
-                         **_system_arguments(name, W, assembler.offsets, model.shape, kronecker))
+                         **_system_arguments(name, W, offsets, model.shape, kronecker))
 
     def gamma_now():
         return _sparse(it.gamma_csc(), y.size)

@@ -64,13 +64,19 @@ def kernel_sparsity(matrices):
 def apply_per_dimension(x, matrices):
     """``(M_N ⊗ ... ⊗ M_1) vec_F(x)`` as an array: ``M_d`` applied along axis ``d``.
 
-    ``None`` stands for the identity.
+    ``None`` stands for the identity; ``M_d`` may be sparse.
     """
     x = np.asarray(x)
     if x.ndim == 1:
         return x if matrices[0] is None else matrices[0] @ x
     for d, M in enumerate(matrices):
-        if M is not None:
+        if M is None:
+            continue
+        if sp.issparse(M):
+            moved = np.moveaxis(x, d, 0)
+            product = M @ moved.reshape(moved.shape[0], -1)
+            x = np.moveaxis(np.asarray(product).reshape((M.shape[0],) + moved.shape[1:]), 0, d)
+        else:
             x = np.moveaxis(np.tensordot(M, x, axes=(1, d)), 0, d)
     return x
 
@@ -109,8 +115,7 @@ def kronecker_operator(blocks, sparse=False):
 def kronecker_transpose_apply(blocks, v):
     """``(⊗_d B_d)ᵀ v`` as a column, one dimension at a time (no Kronecker product formed)."""
     tensor = np.reshape(v, [B.shape[0] for B in blocks], order="F")
-    transposed = [B.T.toarray() if sp.issparse(B) else B.T for B in blocks]
-    return apply_per_dimension(tensor, transposed).ravel(order="F")[:, None]
+    return apply_per_dimension(tensor, [B.T for B in blocks]).ravel(order="F")[:, None]
 
 
 def build_forward_model(data, K, config, p, sparse):

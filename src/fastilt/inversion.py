@@ -22,7 +22,6 @@ from .forward_model import (
     normal_equations,
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
-from .kernels import Identity
 from .penalty_model import PenaltyModel
 from .backends import check_solver, select_backend
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
@@ -302,9 +301,7 @@ class IltData:
             self.gamma_list = gamma_list
         self.g_old = g.copy()
         self.g = g.reshape(self.Nx, order="F") if self.ndim > 1 else g
-        self.fit = apply_per_dimension(
-            self.g, [None if k.name == Identity.name else K.T for k, K in zip(self.kernel, self.K)]
-        )
+        self.fit = apply_per_dimension(self.g, [K.T for K in self.K])
         self.residuals = self.fit - self.data
         self.inverted = True
 

@@ -37,7 +37,6 @@ __all__ = [
     "NotPositiveDefiniteError",
     "BandCholesky",
     "dense_cholesky_solve",
-    "lower_bandwidth",
     "sparse_lower_band",
     "banded_cholesky_solve",
     "spsolve",
@@ -65,13 +64,6 @@ def dense_cholesky_solve(A, b, *, fallback=True):
         if not fallback:
             raise
         return scipy.linalg.solve(A, b)
-
-
-def lower_bandwidth(A):
-    """Widest sub-diagonal of sparse ``A`` holding a non-zero (stored zeros ignored)."""
-    A = sp.coo_array(A)
-    offset = (A.row.astype(np.intp) - A.col.astype(np.intp))[A.data != 0]
-    return int(max(offset.max(), 0)) if offset.size else 0
 
 
 def sparse_lower_band(A):

@@ -108,6 +108,15 @@ def _plot_data_fit(ax, x, data, fit, x_label, title):
     ax.grid(True)
 
 
+def _label_residual_axes(ax, x, x_label, ylabel):
+    _set_xscale(ax, x)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(ylabel)
+    ax.set_title(r"residuals $r = \mathbf{Kg} - \mathbf{s}$")
+    ax.legend(frameon=False, loc="upper right")
+    ax.grid(True)
+
+
 def _plot_residuals_1d(ax, x, residuals, x_label, ylabel):
     x = np.ravel(x)
     mean, std = float(np.mean(residuals)), float(np.std(residuals))
@@ -116,12 +125,7 @@ def _plot_residuals_1d(ax, x, residuals, x_label, ylabel):
     ax.axhline(mean, color="k", lw=1.0, label=rf"$\overline{{r}}$ = {mean:.3g}")
     ax.axhspan(mean - std, mean + std, color="tab:purple", alpha=0.15, lw=0,
                label=rf"$\pm\sigma_r$ = {std:.3g}")
-    _set_xscale(ax, x)
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(ylabel)
-    ax.set_title(r"residuals $r = \mathbf{Kg} - \mathbf{s}$")
-    ax.legend(frameon=False, loc="upper right")
-    ax.grid(True)
+    _label_residual_axes(ax, x, x_label, ylabel)
 
 
 def _plot_residuals_2d(ax, x, residuals, x_label, ylabel):
@@ -130,12 +134,7 @@ def _plot_residuals_2d(ax, x, residuals, x_label, ylabel):
     ax.plot(x, residuals, color="0.6", alpha=0.35, lw=0.6)
     ax.plot(x, residuals.mean(axis=-1), color="k", lw=1.2, label=r"$\overline{r}$")
     ax.plot(x, residuals.std(axis=-1), color="tab:purple", ls="--", lw=1.2, label=r"$\sigma_r$")
-    _set_xscale(ax, x)
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(ylabel)
-    ax.set_title(r"residuals $r = \mathbf{Kg} - \mathbf{s}$")
-    ax.legend(frameon=False, loc="upper right")
-    ax.grid(True)
+    _label_residual_axes(ax, x, x_label, ylabel)
 
 
 def _plot_g_1d(ax, iltdata, g, tau_name, log_tau, g_label):
