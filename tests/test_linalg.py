@@ -47,19 +47,43 @@ def laplacian_2d(m, shift=1.0):
 
 
 def random_sparse_spd(n, rng, density=0.02):
-    """General sparse SPD matrix with an irregular pattern."""
-    m = sp.random_array((n, n), density=density, rng=rng)
-    return (m @ m.T + sp.eye_array(n)).tocsc()
+    """General sparse SPD matrix with an irregular pattern: ``M Mᵀ + I`` (SPD by construction)."""
+    nnz = int(density * n * n)
+    m = sp.csc_array((rng.random(nnz), (rng.integers(0, n, nnz), rng.integers(0, n, nnz))), shape=(n, n))
+    a = sp.csc_array(m @ m.T + sp.eye_array(n))
+    a.sort_indices()  # the raw CholmodSolver takes canonical CSC
+    return a
+
+
+def diagonally_dominant(a, negative=()):
+    """``a``'s pattern and off-diagonal values with a diagonal that makes every row
+    strictly diagonally dominant, so the matrix is non-singular (Gershgorin) by
+    construction; the rows in ``negative`` get a negative diagonal entry.
+
+    Without ``negative`` the symmetric result is positive definite; with it,
+    indefinite.  The CSC pattern (sorted, every diagonal entry stored) is
+    exactly ``a``'s, whatever a SciPy version does with the arithmetic.
+    """
+    a = sp.csc_array(a, copy=True) if sp.issparse(a) else np.array(a, dtype=float)
+    dense = a.toarray() if sp.issparse(a) else a
+    off_diagonal = np.abs(dense).sum(axis=1) - np.abs(np.diag(dense))
+    diagonal = off_diagonal + 1.0
+    diagonal[list(negative)] *= -1
+    if not sp.issparse(a):
+        np.fill_diagonal(a, diagonal)
+        return a
+    a.sort_indices()
+    for j in range(a.shape[0]):
+        column = slice(a.indptr[j], a.indptr[j + 1])
+        (position,) = np.flatnonzero(a.indices[column] == j)  # the pattern stores the diagonal
+        a.data[a.indptr[j] + position] = diagonal[j]
+    return a
 
 
 def indefinite(a):
-    """Symmetric, non-singular, not positive definite (shift past the middle
-    of the spectrum; the shift is chosen away from any eigenvalue)."""
-    ev = np.linalg.eigvalsh(a.toarray() if sp.issparse(a) else a)
-    k = len(ev) // 2
-    shift = 0.5 * (ev[k] + ev[k + 1])
-    eye = sp.eye_array(len(ev), format="csc") if sp.issparse(a) else np.eye(len(ev))
-    return a - shift * eye
+    """Symmetric, non-singular (strictly diagonally dominant), not positive definite:
+    one negative diagonal entry in the middle row, ``a``'s pattern kept."""
+    return diagonally_dominant(a, negative=[a.shape[0] // 2])
 
 
 # --- build flags -----------------------------------------------------------------
@@ -229,11 +253,8 @@ def test_cholmod_symbolic_analysis_reused(rng):
     b = rng.standard_normal(a.shape[0])
     assert rel_err(solver(a, b), spla.spsolve(a, b)) <= RTOL
     # New values, same pattern: no new analysis and still the right answer.
-    for shift in (0.5, 3.0):
-        a2 = a.copy()
-        a2.data = a.data * (1.0 + rng.random(a.nnz) * 0.01)
-        a2 = (a2 + a2.T) / 2 + shift * sp.eye_array(a.shape[0], format="csc")
-        assert a2.nnz == a.nnz
+    for a2 in (sp.csc_array((3.0 * a.data, a.indices, a.indptr), shape=a.shape),
+               diagonally_dominant(a)):
         assert rel_err(solver(a2, b), spla.spsolve(a2, b)) <= RTOL
     assert solver.n_analyses == 1
     # A new pattern triggers one new analysis.
@@ -261,16 +282,14 @@ def test_cholmod_raw_solver_refactors_many_times(rng):
 def test_cholmod_not_spd_raises_exact_type_and_recovers(rng):
     a = laplacian_2d(8)
     bad = indefinite(a)
-    bad = sp.csc_array(bad)
-    bad.sort_indices()
     b = rng.standard_normal(64)
     s = _linalg.CholmodSolver(bad.indptr, bad.indices, 64)
     with pytest.raises(np.linalg.LinAlgError) as info:
         s.solve(bad.data, b)
     assert type(info.value) is _linalg.NotPositiveDefiniteError
     # The solver stays usable for SPD values with the same pattern.
-    good = bad + 40.0 * sp.eye_array(64, format="csc")
-    assert np.array_equal(good.indices, bad.indices)
+    good = diagonally_dominant(bad)
+    assert np.array_equal(good.indptr, bad.indptr) and np.array_equal(good.indices, bad.indices)
     assert rel_err(s.solve(good.data, b), spla.spsolve(good, b)) <= RTOL
     # Wrapper: raise on request, else fall back to LU.
     with pytest.raises(api.NotPositiveDefiniteError):
@@ -284,6 +303,8 @@ def test_cholmod_rejects_bad_patterns():
         _linalg.CholmodSolver(np.array([0, 1, 2]), np.array([0, 5]), 2)
     with pytest.raises(ValueError):  # duplicate entry
         _linalg.CholmodSolver(np.array([0, 2, 3]), np.array([0, 0, 1]), 2)
+    with pytest.raises(ValueError, match="not sorted"):  # unsorted row indices
+        _linalg.CholmodSolver(np.array([0, 2, 3]), np.array([1, 0, 1]), 2)
     with pytest.raises(ValueError):  # wrong indptr length
         _linalg.CholmodSolver(np.array([0, 1]), np.array([0]), 2)
     with pytest.raises(ValueError):

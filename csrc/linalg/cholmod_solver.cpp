@@ -29,7 +29,9 @@ CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
   if (n < 0) throw std::invalid_argument("n must be non-negative");
   // Validate the pattern up front: CHOLMOD trusts its input.
   if (indptr[0] != 0) throw std::invalid_argument("indptr[0] must be 0");
-  bool sorted = true;
+  // Sorted row indices are required: CHOLMOD 3.0's supernodal factorisation of
+  // an unsorted lower triangle read wrong values (a matrix that is SPD failed
+  // its pivots).  SciPy's sort_indices() gives the canonical form for free.
   for (std::int64_t j = 0; j < n; ++j) {
     const std::int64_t p0 = indptr[j], p1 = indptr[j + 1];
     if (p1 < p0) throw std::invalid_argument("indptr must be non-decreasing");
@@ -37,11 +39,12 @@ CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
       if (indices[p] < 0 || indices[p] >= n) {
         throw std::invalid_argument("row index out of range in column " + std::to_string(j));
       }
-      if (p > p0 && indices[p] <= indices[p - 1]) {
-        if (indices[p] == indices[p - 1]) {
-          throw std::invalid_argument("duplicate entry in column " + std::to_string(j));
-        }
-        sorted = false;
+      if (p > p0 && indices[p] == indices[p - 1]) {
+        throw std::invalid_argument("duplicate entry in column " + std::to_string(j));
+      }
+      if (p > p0 && indices[p] < indices[p - 1]) {
+        throw std::invalid_argument("row indices of column " + std::to_string(j) +
+                                    " are not sorted (use sort_indices())");
       }
     }
   }
@@ -55,7 +58,7 @@ CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
   // A failed pivot aborts the factorisation early; we throw anyway.
   common_.quick_return_if_not_posdef = 1;
 
-  A_ = cholmod_l_allocate_sparse(n, n, std::max<std::int64_t>(nnz_, 1), sorted,
+  A_ = cholmod_l_allocate_sparse(n, n, std::max<std::int64_t>(nnz_, 1), /*sorted=*/1,
                                  /*packed=*/1, /*stype=*/-1, CHOLMOD_REAL, &common_);
   if (A_ == nullptr) {
     cholmod_l_finish(&common_);

@@ -20,7 +20,7 @@ namespace fastilt {
 // (stype = -1): entries with row < column are ignored.  So one may pass
 // either only the lower triangle or the full symmetric matrix (the cheapest
 // choice from scipy, which then needs no triangle extraction).  Row indices
-// need not be sorted but must not repeat within a column.
+// must be sorted and must not repeat within a column (canonical CSC).
 //
 // cholmod_analyze (fill-reducing ordering + supernodal symbolic factor) runs
 // once in the constructor; every solve() then only does the numeric
