@@ -2,12 +2,14 @@
 
 Every public function, class and method documents its use with a numpydoc
 ``Examples`` section written as a doctest; this module runs them (one test per
-docstring) and checks that none of the public API lacks one.
+docstring) and checks that none of the public API lacks one.  The ``>>>``
+code of the documentation pages (``docs/*.rst``, e.g. the quick start) runs too.
 """
 
 import doctest
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +41,19 @@ def _doctests():
     return sorted(tests, key=lambda t: t.name)
 
 
-DOCTESTS = _doctests()
+def _page_doctests():
+    """One doctest per documentation page with ``>>>`` code."""
+    parser = doctest.DocTestParser()
+    tests = []
+    for page in sorted(DOCS.glob("*.rst")):
+        test = parser.get_doctest(page.read_text(encoding="utf-8"), {}, f"docs/{page.name}", str(page), 0)
+        if test.examples:
+            tests.append(test)
+    return tests
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCTESTS = _doctests() + _page_doctests()
 
 
 def _public_objects():
@@ -74,3 +88,7 @@ def test_public_api_has_examples(name, obj):
     assert "\nExamples\n--------\n" in doc, f"{name} has no numpydoc Examples section"
     examples = doctest.DocTestParser().get_examples(doc)
     assert examples, f"{name}: its Examples section has no doctest (>>> lines)"
+
+
+def test_quick_start_page_is_among_the_doctests():
+    assert "docs/quickstart.rst" in {t.name for t in DOCTESTS}

@@ -75,8 +75,9 @@ class IltKernel:
 
     Examples
     --------
-    A stretched exponential decay, used like a built-in kernel (``base_tau``
-    tells a user kernel's tau axis is logarithmic, as in ILTpy):
+    A stretched exponential decay, used like a built-in kernel.  As in ILTpy,
+    ``init`` warns that ``base_tau`` (1: logarithmic tau axis, the default;
+    0: linear) is not known for a user kernel:
 
     >>> import numpy as np
     >>> import fastilt as ilt
@@ -87,7 +88,12 @@ class IltKernel:
     ...         self.kernel_str = "lambda t, tau: np.exp(-t / tau) ** 0.5"
     >>> t = np.linspace(0.001, 1, 200)
     >>> data = ilt.iltload(data=100 * np.exp(-t / 0.1) ** 0.5, t=t)
-    >>> data.init(np.logspace(-3, 1, 50), StretchedExp(), parameters={"base_tau": 1})
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     data.init(np.logspace(-3, 1, 50), StretchedExp())
+    >>> print(caught[0].message)
+    base_tau must be set for user-defined kernels: 1 for a logarithmic, ...
     >>> data.kernel[0].name, data.K[0].shape
     ('stretched', (50, 200))
     """
