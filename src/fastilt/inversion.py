@@ -38,7 +38,7 @@ def _warn(message):
 
 
 class IltData:
-    """Data to invert, the fit settings and, after :meth:`invert`, the results.
+    """Data to invert, the fit settings and, after :meth:`~IltData.invert`, the results.
 
     Created by :func:`fastilt.iltload` (ILTpy's class of the same name, with the
     same attributes).  The workflow is ``iltload`` -> :meth:`init` (kernels, tau
@@ -554,7 +554,7 @@ class IltData:
         save_arrays : bool, default False
             Also write ``<name>.npz`` with the object's arrays.
         level : {0, 1, 2}, default 0
-            What the ``.npz`` holds; see :func:`fastilt.reporting.iltreport`.
+            What the ``.npz`` holds; see :func:`fastilt.iltreport`.
         parameters_to_file : bool, default False
             Also write the fit parameters to ``<name>.param`` (JSON), which
             ``init(parameters=path)`` reads back.

@@ -77,7 +77,7 @@ def iltload(data=None, t=None, f=None, data_path=None):
         Alias of ``t`` for impedance data (frequencies).
     data_path : str or Path
         Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...), text
-        files readable by :func:`numpy.loadtxt`; used instead of ``data``/``t``.
+        files readable by ``numpy.loadtxt``; used instead of ``data``/``t``.
 
     Returns
     -------

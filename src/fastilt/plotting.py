@@ -1,6 +1,6 @@
 """Overview figure of an inversion: data and fit, the distribution g, residuals.
 
-:func:`iltplot` takes ILTpy's arguments and returns ``(fig, [ax_data, ax_g,
+:func:`~fastilt.iltplot` takes ILTpy's arguments and returns ``(fig, [ax_data, ax_g,
 ax_residuals])`` like ILTpy's ``iltplot``.  matplotlib is imported only when a
 figure is made (``pip install fastilt[plot]``), and the figure is styled with a
 local ``rc_context``: unlike ILTpy, plotting never changes the global rcParams.

@@ -1,6 +1,6 @@
 """Reports of an inversion: text summary, ``.param`` fit settings and ``.npz`` arrays.
 
-:func:`iltreport` (also ``IltData.report``) writes, for a report path
+:func:`~fastilt.iltreport` (also ``IltData.report``) writes, for a report path
 ``<folder>/<name>.txt``:
 
 ``<name>.txt``
@@ -69,7 +69,7 @@ def report_paths(filepath=None, now=None):
     Returns
     -------
     dict
-        ``"report"``, ``"param"`` and ``"npz"``: :class:`pathlib.Path` objects
+        ``"report"``, ``"param"`` and ``"npz"``: ``pathlib.Path`` objects
         with the same stem.
 
     Raises
