@@ -183,8 +183,10 @@ class IltData:
         ----------
         tau : ndarray or list of ndarray, optional
             The grid of each inverted dimension (relaxation times, diffusion
-            coefficients, ...).  For an ``Identity`` dimension it may be left
-            out (the sampling vector, or ``dim_ndim``, is used).
+            coefficients, ...).  Left out, it is the sampling vector for an
+            ``Identity`` dimension, and 100 log-spaced points generated from
+            ``t`` for Exponential and Gaussian kernels (with a warning, as in
+            ILTpy).
         kernel : IltKernel or list of IltKernel, optional
             One kernel per dimension (an instance, or a built-in name such as
             ``"_exponential_"``); see :mod:`fastilt.kernels`.
