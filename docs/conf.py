@@ -36,7 +36,6 @@ exclude_patterns = ["_build", "figures", "_ext", "_templates"]
 autosummary_generate = True
 autodoc_typehints = "none"  # the numpydoc Parameters sections say the types
 numpydoc_show_class_members = False  # the class template lists members itself
-numpydoc_xref_param_type = False
 
 # --- gallery: examples/*.py run as their own command line (see _ext/fastilt_gallery.py) ----
 sphinx_gallery_conf = {
@@ -48,14 +47,11 @@ sphinx_gallery_conf = {
     "reset_argv": "fastilt_gallery.reset_argv",
     "image_scrapers": ("fastilt_gallery.png_scraper",),
     "download_all_examples": False,  # the scripts need _gallery.py and data/ from the repository
-    "remove_config_comments": True,
 }
 
 # --- HTML ------------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"fastilt {release}"
 html_theme_options = {
-    "navigation_with_keys": False,
     "show_toc_level": 2,
 }
-html_static_path = []
