@@ -22,7 +22,8 @@ except ImportError:  # pragma: no cover - running from a checkout without instal
 
 
 def parse_args(description, argv=None):
-    parser = argparse.ArgumentParser(description=description.strip().splitlines()[0])
+    # the script's title line; sphinx-gallery runs the scripts with an empty __doc__
+    parser = argparse.ArgumentParser(description=(description or "").strip().partition("\n")[0] or None)
     parser.add_argument(
         "--quick", action="store_true",
         help="coarser tau grid and smaller problem (seconds; used by the tests)",

@@ -1,4 +1,5 @@
-"""T2 distribution of a water-saturated sandstone from a 1H CPMG decay.
+"""T2 distribution of a water-saturated sandstone from a 1H CPMG decay
+===================================================================
 
 Data: ``data/nmr1d_cpmg_bunter_sandstone`` - 23148 echoes (0.108 ms echo spacing)
 of a Bunter sandstone plug on an Oxford Instruments GeoSpec (2.2 MHz), from

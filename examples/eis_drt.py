@@ -1,4 +1,5 @@
-"""Distribution of relaxation times (DRT) of a lithium-ion battery impedance spectrum.
+"""Distribution of relaxation times (DRT) of a lithium-ion battery impedance spectrum
+==================================================================================
 
 Data: ``data/eis_pydrttools_lib`` - 107 frequencies, 1 kHz - 5 mHz, the "LIB_data"
 example of ciuccislab/pyDRTtools (MIT, (c) 2023 ciuccislab; see SOURCE.md).
@@ -16,7 +17,7 @@ Steps:
    linear Kramers-Kronig fit (Lin-KK, Schönleber et al., Electrochim. Acta 131
    (2014) 20): R_inf, an inductance and N/3 RC elements with log-spaced time
    constants fitted to Re and Im by linear least squares; the residual sd is the
-   noise level of a KK-consistent spectrum (0.04 % of |Z| here);
+   noise level of a KK-consistent spectrum (0.04 % of ``|Z|`` here);
 2. **real part** (all 107 points; an inductance has no real part): RealRcKernel
    with a static baseline (``sb``) for R_inf;
 3. **inductance**: the highest frequencies are inductive (Im Z > 0: cables, cell

@@ -1,4 +1,5 @@
-"""Distribution of phase-memory times from an X-band pulsed-EPR Hahn echo decay.
+"""Distribution of phase-memory times from an X-band pulsed-EPR Hahn echo decay
+============================================================================
 
 Data: ``data/epr1d_hahn_echo_decay_dnplab`` - two-pulse echo decay, inter-pulse
 delay τ = 100 ns ... 5.21 µs in 10 ns steps, mean of 50 phased traces (Bruker

@@ -1,4 +1,5 @@
-"""Distribution of diffusion coefficients from a 1H PFG attenuation curve of water.
+"""Distribution of diffusion coefficients from a 1H PFG attenuation curve of water
+===============================================================================
 
 Data: ``data/nmr1d_pfg_water`` - 16 b-values (0.017 - 1.28 x 1e9 s/m²), from
 aris-mav/NMRInversions.jl (MIT, (c) 2024 Aristarchos Mavridis; see SOURCE.md).

@@ -1,4 +1,5 @@
-"""Pseudo-2D inversion of 1H inversion-recovery spectra: T1 resolved along the spectrum.
+"""Pseudo-2D inversion of 1H inversion-recovery spectra: T1 resolved along the spectrum
+====================================================================================
 
 Data: ``data/nmrpseudo2d_t1ir_odnp_water_dnplab`` - 8 recovery delays (20 ms - 30 s)
 x 962 points of the processed water spectrum, 14.8 MHz (0.35 T ODNP set-up),

@@ -1,4 +1,5 @@
-"""T1 distribution from a 1H inversion-recovery curve, with a static baseline.
+"""T1 distribution from a 1H inversion-recovery curve, with a static baseline
+==========================================================================
 
 Data: ``data/nmr1d_t1ir_bunter_sandstone`` - 32 inversion times (20 µs - 5.7 s) on
 the Bunter sandstone plug of ``cpmg_sandstone.py`` (GeoSpec, 2.2 MHz), from

@@ -1,4 +1,5 @@
-"""2D T1-T2 correlation map of a brine-saturated Berea sandstone (IR-CPMG).
+"""2D T1-T2 correlation map of a brine-saturated Berea sandstone (IR-CPMG)
+=======================================================================
 
 Data: ``data/nmr2d_t1t2_berea_spinsolve`` - 16 inversion delays (1 ms - 3 s) x
 1024 CPMG echoes (0.1 ms spacing), Magritek Spinsolve 44 MHz, from

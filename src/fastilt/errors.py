@@ -15,6 +15,16 @@ class ArgumentTypeError(TypeError, ValueError):
 
     A ``TypeError``; also a ``ValueError`` because ILTpy raised ``ValueError``
     for these arguments (``reinitialize``, ``parameters``, ``t``, ``solver``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> try:
+    ...     ilt.iltload(data=np.ones(3), t="0 1 2")
+    ... except TypeError as err:
+    ...     print(type(err).__name__, isinstance(err, ValueError))
+    ArgumentTypeError True
     """
 
 
@@ -23,6 +33,17 @@ class DataFilesNotFoundError(FileNotFoundError, ValueError):
 
     A ``FileNotFoundError``; also a ``ValueError`` because ILTpy raised
     ``ValueError`` in this case.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import fastilt as ilt
+    >>> with tempfile.TemporaryDirectory() as empty_folder:
+    ...     try:
+    ...         ilt.iltload(data_path=empty_folder)
+    ...     except FileNotFoundError as err:
+    ...         print(type(err).__name__, isinstance(err, ValueError))
+    DataFilesNotFoundError True
     """
 
 
@@ -30,4 +51,17 @@ class NotInvertedError(RuntimeError, ValueError):
     """A report was asked for before ``invert()``.
 
     A ``RuntimeError``; also a ``ValueError``, which ILTpy raised here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 50)
+    >>> data = ilt.iltload(data=np.exp(-t / 0.1), t=t)
+    >>> data.init(np.logspace(-3, 1, 20), ilt.Exponential())
+    >>> try:
+    ...     data.report()
+    ... except RuntimeError as err:
+    ...     print(type(err).__name__, isinstance(err, ValueError))
+    NotInvertedError True
     """

@@ -38,12 +38,93 @@ def _warn(message):
 
 
 class IltData:
-    """Data to invert, the fit settings and, after :meth:`invert`, the results.
+    """Data to invert, the fit settings and, after :meth:`~IltData.invert`, the results.
 
-    Created by :func:`fastilt.iltload`.  After :meth:`init` and :meth:`invert` it
-    holds ILTpy's attributes: ``g`` (distribution on the ``tau`` grid), ``fit``,
-    ``residuals`` (``fit - data``), ``convergence``, ``inversion_time``, ``W``,
-    ``Y``, ``Gamma2``, ``Nx``, ``Nxtot``, ``t``, ``tau``, ``kernel``, ...
+    Created by :func:`fastilt.iltload` (ILTpy's class of the same name, with the
+    same attributes).  The workflow is ``iltload`` -> :meth:`init` (kernels, tau
+    grids, fit parameters) -> :meth:`invert`, then optionally :meth:`iltstats`,
+    :meth:`report` and :func:`fastilt.iltplot`.
+
+    Parameters
+    ----------
+    data_dict : dict
+        ``"data"`` (1D to 3D array), ``"dims"`` (one sampling vector per
+        dimension, trailing ones may be missing), and optionally
+        ``"dataset_type"`` and ``"filepath"``.  Normally built by
+        :func:`fastilt.iltload`.
+
+    Attributes
+    ----------
+    data : ndarray
+        The data, size-1 dimensions squeezed.  Its noise should have unit
+        variance (as in ILTpy, the regularisation is calibrated for it).
+    t : list of ndarray
+        Sampling vectors, one per dimension (rows of shape ``(1, N)`` after
+        :meth:`init`).
+    initialized, inverted : bool
+        Whether :meth:`init` and :meth:`invert` have run.
+    tau : list of ndarray
+        After :meth:`init`: the tau grid of each dimension (columns).
+    kernel : list of IltKernel
+        After :meth:`init`: the kernel of each dimension.
+    K : list of ndarray
+        After :meth:`init`: the kernel matrices, ``K[d]`` of shape
+        ``(Ntau_d, Nt_d)`` (one more row with ``sb``).
+    Nx : ndarray of int
+        Shape of the distribution ``g`` (tau points per dimension, plus one
+        baseline point with ``sb``).
+    Nxtot : int
+        Number of unknowns, ``prod(Nx)``.
+    fit_dict : dict
+        Every fit parameter (ILTpy's names) as used by this inversion; each is
+        also an attribute (``alpha_00``, ``maxloop``, ``nn``, ...).
+    Y : ndarray
+        Right-hand side of the normal equations ``(W + Gamma) g = Y``.
+    W : ndarray or sparse matrix
+        ``K0compᵀ K0comp`` of the normal equations (formed on first access).
+    g : ndarray
+        After :meth:`invert`: the distribution on the tau grid, shape ``Nx``
+        (the last element is the static baseline with ``sb``).
+    fit : ndarray
+        After :meth:`invert`: the forward model of ``g``, shape of ``data``.
+    residuals : ndarray
+        After :meth:`invert`: ``fit - data``; noise-like with a standard
+        deviation near 1 for a good fit of unit-variance data.
+    convergence : list
+        After :meth:`invert`: relative change of ``g`` per iteration (length
+        ``maxloop``; ``None`` after an early stop at ``conv_limit``).
+    Gamma2 : sparse matrix
+        After :meth:`invert`: the final regularisation matrix.
+    inversion_time : float
+        After :meth:`invert`: wall time of the iterations in seconds.
+    backend : str
+        After :meth:`invert`: ``"compiled"`` or ``"python"``.
+    statistics : dict
+        After :meth:`iltstats`: see :func:`fastilt.statistics.iltstats`.
+
+    Examples
+    --------
+    A bi-exponential decay with unit-variance noise, inverted on 50 log-spaced
+    relaxation times:
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 200)
+    >>> noise = np.random.default_rng(0).normal(size=t.size)
+    >>> s = 100 * np.exp(-t / 0.05) + 50 * np.exp(-t / 0.3) + noise
+    >>> tau = np.logspace(-3, 1, 50)
+    >>> data = ilt.iltload(data=s, t=t)
+    >>> data.init(tau, ilt.Exponential())
+    >>> data.invert(verbose=0)
+    >>> data.g.shape, data.fit.shape
+    ((50,), (200,))
+    >>> print(f"residual std {data.residuals.std():.1f}")
+    residual std 1.0
+
+    The two components, as the summed amplitude below and above 0.12 s:
+
+    >>> print(f"{data.g[tau < 0.12].sum():.0f} {data.g[tau > 0.12].sum():.0f}")
+    96 55
     """
 
     def __init__(self, data_dict):
@@ -95,10 +176,72 @@ class IltData:
     ):
         """Set the kernels, tau grids and fit parameters, and build the fixed matrices.
 
-        ``parameters`` is a dict or the path of a ``.param`` file; unknown names
-        raise ``KeyError``.  On an initialised object the earlier settings are
-        kept unless ``reinitialize=True``.  Everything is validated before any
-        attribute changes, so a failed ``init`` leaves the object as it was.
+        Everything is validated before any attribute changes, so a failed
+        ``init`` leaves the object as it was.
+
+        Parameters
+        ----------
+        tau : ndarray or list of ndarray, optional
+            The grid of each inverted dimension (relaxation times, diffusion
+            coefficients, ...).  Left out, it is the sampling vector for an
+            ``Identity`` dimension, and 100 log-spaced points generated from
+            ``t`` for Exponential and Gaussian kernels (with a warning, as in
+            ILTpy).
+        kernel : IltKernel or list of IltKernel, optional
+            One kernel per dimension (an instance, or a built-in name such as
+            ``"_exponential_"``); see :mod:`fastilt.kernels`.
+        parameters : dict or path-like, optional
+            Fit parameters by ILTpy's names (``alpha_00``, ``nn``, ``sb``,
+            ``compress``, ``s``, ``alt_g``, ``maxloop``, ``conv_limit``, ...), or
+            the path of a ``.param`` file written by :meth:`report`.
+        dim_ndim : ndarray, optional
+            Axis of a non-inverted (Identity) dimension.
+        sigma : ndarray, optional
+            Noise standard deviation of each data point, for a weighted fit
+            (``alt_g`` 0 or 4).
+        g_guess : ndarray, optional
+            Starting distribution, shape ``Nx``.
+        verbose : int, default 0
+            ``> 0`` prints progress messages.
+        reinitialize : bool, default False
+            On an initialised object, start from the default parameters
+            instead of the earlier settings.
+
+        Raises
+        ------
+        KeyError
+            An unknown parameter name (the message suggests the closest one).
+        ValueError
+            Shapes or values that do not fit the data (a tau grid of the wrong
+            dimension, a non-positive tau on a log axis, ...).
+        TypeError
+            A kernel that is not an :class:`~fastilt.IltKernel` instance, or
+            ``parameters`` that is neither a dict nor a path.
+
+        Warns
+        -----
+        UserWarning
+            Advice on ``alt_g`` for very sparse or dense multi-dimensional kernels.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fastilt as ilt
+        >>> t = np.linspace(0.001, 1, 200)
+        >>> data = ilt.iltload(data=100 * np.exp(-t / 0.05), t=t)
+        >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential(),
+        ...           parameters={"nn": True, "maxloop": 50})
+        >>> data.initialized, data.g_guess, data.nn, data.maxloop
+        (True, None, True, 50)
+
+        A second ``init`` keeps the earlier settings unless ``reinitialize``:
+
+        >>> data.init(parameters={"alpha_00": 2})
+        >>> data.nn, data.alpha_00
+        (True, 2)
+        >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential(), reinitialize=True)
+        >>> data.nn, data.maxloop
+        (False, 100)
         """
         vprint = print if verbose > 0 else (lambda *a, **k: None)
         check.check_bool(reinitialize, "reinitialize")
@@ -149,7 +292,7 @@ class IltData:
 
     @property
     def t_input(self):
-        """The sampling vectors as given (before ``init`` reshaped them to rows)."""
+        """The sampling vectors as given, flat (``init`` stores ``t`` as rows)."""
         return [np.ravel(t) for t in self.t]
 
     # ---------------------------------------------------------------- invert
@@ -217,13 +360,59 @@ class IltData:
     def invert(self, solver=None, verbose=1, backend="auto"):
         """Run the regularised inversion; sets ``g``, ``fit``, ``residuals``, ``convergence``.
 
-        ``solver`` is ``None``/``"auto"``, a built-in solver name (``"dense"``,
-        ``"band"``, ``"cholmod"``, ``"superlu"``; see :mod:`fastilt.compiled`) or,
-        as in ILTpy, a callable ``solver(A, b) -> g`` for ``(W + Γ) g = Y``
-        (``A`` a dense ndarray or a SciPy CSC matrix, ``b`` of shape (n, 1)).
-        ``backend`` is ``"auto"`` (compiled where built), ``"compiled"`` or
-        ``"python"`` (the NumPy/SciPy implementation, mirroring ILTpy's solves).
-        ``verbose > 0`` shows a progress bar.
+        Parameters
+        ----------
+        solver : None, str or callable, optional
+            ``None`` or ``"auto"`` (chosen by size and structure), a built-in
+            solver of the compiled backend (``"dense"``, ``"band"``,
+            ``"cholmod"``, ``"superlu"``, ``"lowrank"``) or, as in ILTpy, a
+            callable ``solver(A, b) -> g`` for ``(W + Γ) g = Y`` (``A`` a dense
+            ndarray or a SciPy CSC matrix, ``b`` of shape ``(n, 1)``).
+        verbose : int, default 1
+            ``> 0`` shows a progress bar and messages; 0 is silent.
+        backend : {"auto", "compiled", "python"}, default "auto"
+            ``"compiled"``: the C++ core (the default where it was built);
+            ``"python"``: the NumPy/SciPy implementation, which mirrors
+            ILTpy's linear solves.
+
+        Raises
+        ------
+        RuntimeError
+            :meth:`init` has not run.
+        ValueError
+            An unknown solver or backend name, or a compiled-only solver with
+            ``backend="python"``.
+        ImportError
+            ``backend="compiled"`` where the compiled core is not available.
+        TypeError
+            ``solver`` is neither None, a name nor a callable.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fastilt as ilt
+        >>> t = np.linspace(0.001, 1, 200)
+        >>> noise = np.random.default_rng(0).normal(size=t.size)
+        >>> data = ilt.iltload(data=100 * np.exp(-t / 0.05) + noise, t=t)
+        >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential())
+        >>> data.invert(verbose=0)
+        >>> data.inverted, len(data.convergence)
+        (True, 100)
+
+        The NumPy/SciPy backend gives the same distribution:
+
+        >>> g = data.g.copy()
+        >>> data.invert(verbose=0, backend="python")
+        >>> print(np.allclose(data.g, g, rtol=1e-6, atol=1e-9 * np.abs(g).max()))
+        True
+
+        A user solver, as in ILTpy (here SciPy's sparse direct solver):
+
+        >>> import scipy.sparse as sp
+        >>> from scipy.sparse.linalg import spsolve
+        >>> data.invert(solver=lambda A, b: spsolve(sp.csc_matrix(A), b), verbose=0)
+        >>> print(np.allclose(data.g, g, rtol=1e-6, atol=1e-9 * np.abs(g).max()))
+        True
         """
         if not self.initialized:
             raise RuntimeError(
@@ -309,14 +498,106 @@ class IltData:
     def iltstats(self, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None):
         """Uncertainty by ``n`` re-inversions of ``fit`` plus unit Gaussian noise.
 
-        Sets ``statistics`` (see :func:`fastilt.statistics.iltstats`).
+        Parameters
+        ----------
+        n : int, default 10
+            Number of noise samples (at least 2).
+        solver : None, str or callable, optional
+            Passed to :meth:`invert` of every re-inversion.
+        n_jobs : int, default -1
+            joblib workers; -1 uses all cores, 1 runs in this process.
+        verbose : int, default 1
+            joblib's verbosity.
+        random_seed : int, optional
+            Seed of NumPy's global random state; the same seed gives the same
+            noise samples as ILTpy.
+
+        Returns
+        -------
+        dict
+            Also stored as ``statistics``; see :func:`fastilt.statistics.iltstats`.
+
+        Raises
+        ------
+        RuntimeError
+            The data have not been inverted.
+        ValueError
+            ``n < 2``.
+        TypeError
+            ``n`` is not an integer.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fastilt as ilt
+        >>> t = np.linspace(0.001, 1, 200)
+        >>> noise = np.random.default_rng(0).normal(size=t.size)
+        >>> data = ilt.iltload(data=100 * np.exp(-t / 0.05) + noise, t=t)
+        >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential())
+        >>> data.invert(verbose=0)
+        >>> stats = data.iltstats(n=3, n_jobs=1, verbose=0, random_seed=0)
+        >>> len(stats["g_list"]), stats["g_std"].shape
+        (3, (50,))
+        >>> lower, upper = stats["g_conf_interval"]
+        >>> print(bool(np.all(lower <= upper)))
+        True
         """
         from .statistics import iltstats
 
         return iltstats(self, n=n, solver=solver, n_jobs=n_jobs, verbose=verbose, random_seed=random_seed)
 
     def report(self, filepath=None, save_arrays=False, level=0, parameters_to_file=False):
-        """Write a text report (and optionally ``.param`` and ``.npz`` files) of the inversion."""
+        """Write a text report (and optionally ``.param`` and ``.npz`` files) of the inversion.
+
+        Parameters
+        ----------
+        filepath : str or path-like, optional
+            The report file, or its folder; default ``./iltpy_<timestamp>.txt``.
+        save_arrays : bool, default False
+            Also write ``<name>.npz`` with the object's arrays.
+        level : {0, 1, 2}, default 0
+            What the ``.npz`` holds; see :func:`fastilt.iltreport`.
+        parameters_to_file : bool, default False
+            Also write the fit parameters to ``<name>.param`` (JSON), which
+            ``init(parameters=path)`` reads back.
+
+        Returns
+        -------
+        dict
+            The paths written: ``"report"``, and ``"param"``/``"npz"`` when
+            written.
+
+        Raises
+        ------
+        NotInvertedError
+            (a ``RuntimeError`` and a ``ValueError``) the data are not inverted.
+        FileNotFoundError
+            The destination folder does not exist.
+        ValueError
+            ``level`` is not 0, 1 or 2.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import numpy as np
+        >>> import fastilt as ilt
+        >>> t = np.linspace(0.001, 1, 200)
+        >>> noise = np.random.default_rng(0).normal(size=t.size)
+        >>> data = ilt.iltload(data=100 * np.exp(-t / 0.05) + noise, t=t)
+        >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential(), parameters={"nn": True})
+        >>> data.invert(verbose=0)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     paths = data.report(Path(folder) / "decay", parameters_to_file=True)
+        ...     # the .param file sets up another inversion the same way
+        ...     again = ilt.iltload(data=data.data, t=t)
+        ...     again.init(np.logspace(-3, 1, 50), ilt.Exponential(), parameters=paths["param"])
+        Results saved at ...
+        >>> sorted(p.name for p in paths.values())
+        ['decay.param', 'decay.txt']
+        >>> again.nn
+        True
+        """
         from .reporting import iltreport
 
         return iltreport(

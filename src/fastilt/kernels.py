@@ -60,15 +60,42 @@ def _imag_rc(f, tau):
 class IltKernel:
     """Base class of all kernels; subclass it for a user-defined kernel.
 
-    Example::
+    A subclass sets three attributes in its ``__init__``, as in ILTpy.  The
+    base class itself is a placeholder meaning "no kernel chosen".
 
-        class StretchedExp(IltKernel):
-            def __init__(self):
-                self.name = "stretched"
-                self.kernel = lambda t, tau: np.exp(-t / tau) ** 0.5
-                self.kernel_str = "lambda t, tau: np.exp(-t / tau) ** 0.5"
+    Attributes
+    ----------
+    name : str
+        Identifier of the kernel (written into reports).
+    kernel : callable
+        ``kernel(t, tau)``, called with ``t`` of shape ``(1, Nt)`` and ``tau``
+        of shape ``(Ntau, 1)``; returns the ``(Ntau, Nt)`` kernel matrix.
+    kernel_str : str
+        A human-readable formula (written into reports).
 
-    The base class itself is a placeholder meaning "no kernel chosen".
+    Examples
+    --------
+    A stretched exponential decay, used like a built-in kernel.  As in ILTpy,
+    ``init`` warns that ``base_tau`` (1: logarithmic tau axis, the default;
+    0: linear) is not known for a user kernel:
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> class StretchedExp(ilt.IltKernel):
+    ...     def __init__(self):
+    ...         self.name = "stretched"
+    ...         self.kernel = lambda t, tau: np.exp(-t / tau) ** 0.5
+    ...         self.kernel_str = "lambda t, tau: np.exp(-t / tau) ** 0.5"
+    >>> t = np.linspace(0.001, 1, 200)
+    >>> data = ilt.iltload(data=100 * np.exp(-t / 0.1) ** 0.5, t=t)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     data.init(np.logspace(-3, 1, 50), StretchedExp())
+    >>> print(caught[0].message)
+    base_tau must be set for user-defined kernels: 1 for a logarithmic, ...
+    >>> data.kernel[0].name, data.K[0].shape
+    ('stretched', (50, 200))
     """
 
     name = "_IltKernel_"
@@ -95,7 +122,23 @@ class _BuiltinKernel(IltKernel):
 
 
 class Identity(_BuiltinKernel):
-    """Regularised but not inverted dimension (pseudo-2D/3D data)."""
+    """Regularised but not inverted dimension (pseudo-2D/3D data).
+
+    Examples
+    --------
+    Pseudo-2D data: 6 decays of 100 points inverted along the first
+    dimension only, regularised (smooth) along the second.
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 100)
+    >>> rows = np.exp(-t[:, None] / np.linspace(0.05, 0.1, 6))
+    >>> data = ilt.iltload(data=100 * rows, t=[t])
+    >>> data.init([np.logspace(-3, 1, 40)], [ilt.Exponential(), ilt.Identity()])
+    >>> data.invert(verbose=0)
+    >>> data.g.shape
+    (40, 6)
+    """
 
     name = "_identity_"
     function = staticmethod(_identity)
@@ -103,7 +146,17 @@ class Identity(_BuiltinKernel):
 
 
 class Exponential(_BuiltinKernel):
-    """Relaxation decay ``exp(-t / tau)`` (T2 CPMG, echo decays)."""
+    """Relaxation decay ``exp(-t / tau)`` (T2 CPMG, echo decays).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> K = ilt.Exponential().kernel(np.array([[0.0, 1.0]]), np.array([[1.0], [2.0]]))
+    >>> np.round(K, 3)
+    array([[1.   , 0.368],
+           [1.   , 0.607]])
+    """
 
     name = "_exponential_"
     function = staticmethod(_exponential)
@@ -111,7 +164,17 @@ class Exponential(_BuiltinKernel):
 
 
 class Diffusion(_BuiltinKernel):
-    """Diffusion attenuation ``exp(-b D)`` (PFG NMR); ``t`` is b, ``tau`` is D."""
+    """Diffusion attenuation ``exp(-b D)`` (PFG NMR); ``t`` is b, ``tau`` is D.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> b = np.array([[0.0, 1e9]])                 # s/m^2
+    >>> D = np.array([[2.3e-9]])                    # m^2/s (water)
+    >>> np.round(ilt.Diffusion().kernel(b, D), 3)
+    array([[1. , 0.1]])
+    """
 
     name = "_diffusion_"
     function = staticmethod(_diffusion)
@@ -119,7 +182,15 @@ class Diffusion(_BuiltinKernel):
 
 
 class Gaussian(_BuiltinKernel):
-    """Gaussian decay ``exp(-t^2 / (2 tau^2))``."""
+    """Gaussian decay ``exp(-t^2 / (2 tau^2))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> np.round(ilt.Gaussian().kernel(np.array([[0.0, 1.0, 2.0]]), np.array([[1.0]])), 3)
+    array([[1.   , 0.607, 0.135]])
+    """
 
     name = "_gaussian_"
     function = staticmethod(_gaussian)
@@ -127,7 +198,19 @@ class Gaussian(_BuiltinKernel):
 
 
 class RealRcKernel(_BuiltinKernel):
-    """Real part of an RC element's response, for the distribution of relaxation times."""
+    """Real part of an RC element's response, for the distribution of relaxation times.
+
+    Examples
+    --------
+    At ``f = 1 / (2 pi tau)`` an RC element has lost half of its real part:
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> tau = np.array([[1e-3]])
+    >>> f = np.array([[0.0, 1 / (2 * np.pi * 1e-3)]])
+    >>> np.round(ilt.RealRcKernel().kernel(f, tau), 3)
+    array([[1. , 0.5]])
+    """
 
     name = "_real_rc_kernel_"
     function = staticmethod(_real_rc)
@@ -135,7 +218,19 @@ class RealRcKernel(_BuiltinKernel):
 
 
 class ImagRcKernel(_BuiltinKernel):
-    """Imaginary part of an RC element's response, for the distribution of relaxation times."""
+    """Imaginary part of an RC element's response, for the distribution of relaxation times.
+
+    Examples
+    --------
+    The imaginary part peaks (at -1/2) where ``f = 1 / (2 pi tau)``:
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> tau = np.array([[1e-3]])
+    >>> f = np.array([[0.0, 1 / (2 * np.pi * 1e-3)]])
+    >>> np.round(ilt.ImagRcKernel().kernel(f, tau), 3)
+    array([[ 0. , -0.5]])
+    """
 
     name = "_imag_rc_kernel_"
     function = staticmethod(_imag_rc)
@@ -158,7 +253,37 @@ TAU_FROM_T_KERNELS = frozenset((Exponential.name, Gaussian.name))
 
 
 def kernel_from_spec(spec):
-    """Return a kernel object for ``spec``: a kernel instance or a built-in name."""
+    """Return a kernel object for ``spec``: a kernel instance or a built-in name.
+
+    Parameters
+    ----------
+    spec : IltKernel or str
+        A kernel instance (returned as it is after its attributes are
+        checked) or a key of :data:`BUILTIN_KERNELS` such as ``"_exponential_"``.
+
+    Returns
+    -------
+    IltKernel
+
+    Raises
+    ------
+    ValueError
+        An unknown kernel name.
+    TypeError
+        A kernel class instead of an instance, or not a kernel at all.
+    AttributeError
+        A user kernel that does not set ``name``, ``kernel`` or ``kernel_str``.
+
+    Examples
+    --------
+    >>> from fastilt.kernels import kernel_from_spec
+    >>> kernel_from_spec("_exponential_")
+    Exponential(name='_exponential_')
+    >>> kernel_from_spec("exponential")
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel 'exponential' is not a built-in kernel name; ...
+    """
     if isinstance(spec, str):
         try:
             return BUILTIN_KERNELS[spec]()

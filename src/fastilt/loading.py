@@ -76,7 +76,14 @@ def iltload(data=None, t=None, f=None, data_path=None):
     f : ndarray or list of ndarray
         Alias of ``t`` for impedance data (frequencies).
     data_path : str or Path
-        Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...).
+        Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...), text
+        files readable by ``numpy.loadtxt``; used instead of ``data``/``t``.
+
+    Returns
+    -------
+    IltData
+        The data and sampling vectors, not yet initialised: call
+        :meth:`IltData.init` next.
 
     Raises
     ------
@@ -88,6 +95,41 @@ def iltload(data=None, t=None, f=None, data_path=None):
         NaN or inf, or ``t`` whose lengths do not match the data.
     TypeError
         Non-numeric or complex data, ``t`` that is not an array or a list.
+
+    See Also
+    --------
+    IltData.init : kernels, tau grids and fit parameters.
+
+    Examples
+    --------
+    From arrays: a decay sampled at ``t``, scaled so that its noise has unit
+    variance.
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 200)
+    >>> s = 100 * np.exp(-t / 0.05) + np.random.default_rng(0).normal(size=t.size)
+    >>> data = ilt.iltload(data=s, t=t)
+    >>> data.data.shape, data.initialized
+    ((200,), False)
+
+    From a folder of text files, ``data.txt`` and ``dim1.txt``:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     np.savetxt(Path(folder) / "data.txt", s)
+    ...     np.savetxt(Path(folder) / "dim1.txt", t)
+    ...     loaded = ilt.iltload(data_path=folder)
+    >>> loaded.dataset_type, np.allclose(loaded.data, s)
+    ('TXT', True)
+
+    Pseudo-2D data (8 decays of 200 points): the sampling vector of the second,
+    not inverted, dimension may be left out.
+
+    >>> rows = ilt.iltload(data=np.tile(s, (8, 1)).T, t=[t])
+    >>> [ti.size for ti in rows.t]
+    [200, 8]
     """
     if data_path is not None:
         folder = Path(data_path)

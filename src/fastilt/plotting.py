@@ -1,6 +1,6 @@
 """Overview figure of an inversion: data and fit, the distribution g, residuals.
 
-:func:`iltplot` takes ILTpy's arguments and returns ``(fig, [ax_data, ax_g,
+:func:`~fastilt.iltplot` takes ILTpy's arguments and returns ``(fig, [ax_data, ax_g,
 ax_residuals])`` like ILTpy's ``iltplot``.  matplotlib is imported only when a
 figure is made (``pip install fastilt[plot]``), and the figure is styled with a
 local ``rc_context``: unlike ILTpy, plotting never changes the global rcParams.
@@ -220,6 +220,30 @@ def iltplot(
     axes : list of matplotlib.axes.Axes
         ``[ax_data, ax_g, ax_residuals]``: data and fit, the distribution, the
         residuals (ILTpy's order).  A 2D figure also has a colorbar axes.
+
+    Raises
+    ------
+    RuntimeError
+        ``iltdata`` has not been inverted.
+    ValueError
+        3D data.
+    ImportError
+        matplotlib is not installed (``pip install fastilt[plot]``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 200)
+    >>> noise = np.random.default_rng(0).normal(size=t.size)
+    >>> data = ilt.iltload(data=100 * np.exp(-t / 0.05) + noise, t=t)
+    >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential())
+    >>> data.invert(verbose=0)
+    >>> import matplotlib.pyplot as plt
+    >>> fig, axes = ilt.iltplot(data)
+    >>> len(axes)
+    3
+    >>> plt.close(fig)
     """
     if not getattr(iltdata, "inverted", False):
         raise RuntimeError("iltplot can only be used after the dataset has been inverted.")

@@ -1,6 +1,6 @@
 """Reports of an inversion: text summary, ``.param`` fit settings and ``.npz`` arrays.
 
-:func:`iltreport` (also ``IltData.report``) writes, for a report path
+:func:`~fastilt.iltreport` (also ``IltData.report``) writes, for a report path
 ``<folder>/<name>.txt``:
 
 ``<name>.txt``
@@ -57,9 +57,39 @@ _NOT_PARAMETERS = ("tau", "kernel", "Cz", "sigma", "dim_ndim", "g_guess")
 def report_paths(filepath=None, now=None):
     """The ``.txt``, ``.param`` and ``.npz`` paths of a report, resolved as in ILTpy.
 
-    ``None`` means ``./iltpy_<timestamp>.txt``; an existing folder (or a path
-    ending in a separator) gets that file name inside it; a name without a
-    suffix gets ``.txt``.  The folder must exist (``FileNotFoundError``).
+    Parameters
+    ----------
+    filepath : str or path-like, optional
+        ``None`` means ``./iltpy_<timestamp>.txt``; an existing folder (or a
+        path ending in a separator) gets that file name inside it; a name
+        without a suffix gets ``.txt``.
+    now : datetime.datetime, optional
+        The time of the default file name (default: now).
+
+    Returns
+    -------
+    dict
+        ``"report"``, ``"param"`` and ``"npz"``: ``pathlib.Path`` objects
+        with the same stem.
+
+    Raises
+    ------
+    FileNotFoundError
+        The folder does not exist.
+    ValueError
+        A ``.param`` or ``.npz`` report name (it would collide with those files).
+    TypeError
+        ``filepath`` is not a str or path-like.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> from fastilt.reporting import report_paths
+    >>> paths = report_paths(now=datetime(2024, 5, 17, 9, 30, 0))
+    >>> paths["report"].name, paths["param"].name
+    ('iltpy_20240517_093000.txt', 'iltpy_20240517_093000.param')
+    >>> report_paths("sample_3")["npz"].name
+    'sample_3.npz'
     """
     stamp = (now or datetime.now()).strftime("%Y%m%d_%H%M%S")
     default_name = f"{DEFAULT_PREFIX}{stamp}.txt"
@@ -321,6 +351,26 @@ def iltreport(iltdata, filepath=None, save_arrays=False, level=0, parameters_to_
         The destination folder does not exist.
     ValueError
         ``level`` is not 0, 1 or 2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 200)
+    >>> noise = np.random.default_rng(0).normal(size=t.size)
+    >>> data = ilt.iltload(data=100 * np.exp(-t / 0.05) + noise, t=t)
+    >>> data.init(np.logspace(-3, 1, 50), ilt.Exponential())
+    >>> data.invert(verbose=0)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from fastilt.reporting import iltreport
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = iltreport(data, Path(folder) / "decay", save_arrays=True)
+    ...     text = paths["report"].read_text()
+    ...     arrays = sorted(np.load(paths["npz"]).files)
+    Results saved at ...
+    >>> "# --- PARAMETERS ---" in text, "g" in arrays and "residuals" in arrays
+    (True, True)
     """
     if not getattr(iltdata, "inverted", False):
         raise NotInvertedError("This dataset is not inverted. Use IltData.invert() first.")

@@ -1,0 +1,57 @@
+"""Sphinx configuration of the fastilt documentation.
+
+Build: ``python -m sphinx -W -b html docs docs/_build/html`` (after
+``pip install ".[docs]"``).  ``FASTILT_DOCS_QUICK=1`` runs the gallery scripts
+with ``--quick`` (what CI does).
+"""
+
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))  # fastilt_gallery: the sphinx-gallery hooks
+
+import fastilt  # noqa: E402  (the installed package, or the editable build)
+
+project = "fastilt"
+author = "the fastilt developers"
+copyright = "the fastilt developers (BSD-3-Clause)"
+release = fastilt.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "figures", "_ext", "_templates"]
+
+# --- API reference: autosummary pages, numpydoc docstrings -------------------------------
+autosummary_generate = True
+autodoc_typehints = "none"  # the numpydoc Parameters sections say the types
+numpydoc_show_class_members = False  # the class template lists members itself
+
+# --- gallery: examples/*.py run as their own command line (see _ext/fastilt_gallery.py) ----
+sphinx_gallery_conf = {
+    "examples_dirs": ["../examples"],
+    "gallery_dirs": ["auto_examples"],
+    "filename_pattern": r"\.py$",  # run every script
+    "ignore_pattern": r"(^|[\\/])_\w+\.py$",  # not the helper module _gallery.py
+    "within_subsection_order": "FileNameSortKey",
+    "reset_argv": "fastilt_gallery.reset_argv",
+    "image_scrapers": ("fastilt_gallery.png_scraper",),
+    "download_all_examples": False,  # the scripts need _gallery.py and data/ from the repository
+}
+
+# --- HTML ------------------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"fastilt {release}"
+html_theme_options = {
+    "show_toc_level": 2,
+}

@@ -1,0 +1,94 @@
+"""The Examples sections of the public docstrings run and print what they show.
+
+Every public function, class and method documents its use with a numpydoc
+``Examples`` section written as a doctest; this module runs them (one test per
+docstring) and checks that none of the public API lacks one.  The ``>>>``
+code of the documentation pages (``docs/*.rst``, e.g. the quick start) runs too.
+"""
+
+import doctest
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+import fastilt
+
+#: Modules whose docstrings are the public documentation (the API reference).
+PUBLIC_MODULES = (
+    "fastilt",
+    "fastilt.loading",
+    "fastilt.inversion",
+    "fastilt.kernels",
+    "fastilt.statistics",
+    "fastilt.reporting",
+    "fastilt.plotting",
+    "fastilt.errors",
+)
+
+#: Public methods of IltData, documented with examples like the functions.
+ILTDATA_METHODS = ("init", "invert", "iltstats", "report")
+
+OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def _doctests():
+    finder = doctest.DocTestFinder()
+    tests = []
+    for name in PUBLIC_MODULES:
+        tests += [t for t in finder.find(importlib.import_module(name)) if t.examples]
+    return sorted(tests, key=lambda t: t.name)
+
+
+def _page_doctests():
+    """One doctest per documentation page with ``>>>`` code."""
+    parser = doctest.DocTestParser()
+    tests = []
+    for page in sorted(DOCS.glob("*.rst")):
+        test = parser.get_doctest(page.read_text(encoding="utf-8"), {}, f"docs/{page.name}", str(page), 0)
+        if test.examples:
+            tests.append(test)
+    return tests
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCTESTS = _doctests() + _page_doctests()
+
+
+def _public_objects():
+    """(name, object) of everything in the ``__all__`` of the public modules, and IltData's methods."""
+    objects = {}
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                objects[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    for method in ILTDATA_METHODS:
+        objects[f"fastilt.inversion.IltData.{method}"] = getattr(fastilt.IltData, method)
+    return sorted(objects.items())
+
+
+@pytest.mark.parametrize("test", DOCTESTS, ids=[t.name for t in DOCTESTS])
+def test_docstring_examples_run(test, tmp_path, monkeypatch):
+    import matplotlib  # iltplot's example draws a figure (matplotlib is in the test extra)
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)  # an example that writes files writes them here
+    runner = doctest.DocTestRunner(optionflags=OPTIONFLAGS)
+    report = []
+    result = runner.run(test, out=report.append)
+    assert result.failed == 0, "".join(report)
+
+
+@pytest.mark.parametrize("name, obj", _public_objects(), ids=[n for n, _ in _public_objects()])
+def test_public_api_has_examples(name, obj):
+    doc = inspect.getdoc(obj) or ""
+    assert "\nExamples\n--------\n" in doc, f"{name} has no numpydoc Examples section"
+    examples = doctest.DocTestParser().get_examples(doc)
+    assert examples, f"{name}: its Examples section has no doctest (>>> lines)"
+
+
+def test_quick_start_page_is_among_the_doctests():
+    assert "docs/quickstart.rst" in {t.name for t in DOCTESTS}
