@@ -36,7 +36,7 @@ def _variable_list(ng, folder, rows):
     """The indirect axis: vdlist (delays, s) or vclist (loop counts)."""
     if (folder / "vdlist").is_file():
         values = np.asarray(ng.bruker.read_vdlist(str(folder)), dtype=float)
-        axis, source = ("recovery delay (vdlist)", "s", "Exponential"), folder / "vdlist"
+        axis, source = ("variable delay (vdlist)", "s", "Exponential"), folder / "vdlist"
     elif (folder / "vclist").is_file():
         values = np.loadtxt(folder / "vclist", ndmin=1)
         axis, source = ("loop count (vclist)", "count", None), folder / "vclist"
@@ -76,7 +76,6 @@ def read(path):
     return measurement(
         folder, FORMAT, "pseudo-2D spectra vs variable delay", phased.real,
         [delays, Axis(frequency, "frequency offset from the carrier", "Hz", "Identity")],
-        parameters={"sb": [True, False]} if delays.unit == "s" else {},
         phase=phase, imaginary=phased.imag, header=header,
         notes=["frequency: numpy fftfreq order, not chemical-shift referenced"],
     )

@@ -8,7 +8,9 @@ A reader builds its result with :func:`measurement`; ``iltload`` turns it into a
 ``axes``
     one ``{"name", "unit", "kernel"}`` per dimension: what the sampling vector
     ``t[d]`` means, its unit (SI: s, s/m^2, Hz) and the suggested kernel
-    (a class name of :mod:`fastilt.kernels`; ``None`` where no kernel fits);
+    (a class name of :mod:`fastilt.kernels`, or ``"InversionRecovery"`` for
+    ``1 - 2 exp(-t/T1)`` (a user kernel of ``fastilt invert``); ``None`` where
+    no kernel fits);
 ``kernels``, ``parameters``
     the suggested kernels per dimension and fit parameters (e.g. ``sb`` for an
     inversion recovery, which is a constant plus a decay);

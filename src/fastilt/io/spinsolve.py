@@ -57,8 +57,8 @@ def _steps(par, low, high, count, source):
 
 
 def _inversion_times(par, source):
-    return (Axis(_steps(par, "minTau", "maxTau", "tauSteps", source), "inversion time", "s", "Exponential"),
-            "T1-T2 (inversion recovery - CPMG)", {"sb": [True, False]}, -1)
+    return (Axis(_steps(par, "minTau", "maxTau", "tauSteps", source), "inversion time", "s", "InversionRecovery"),
+            "T1-T2 (inversion recovery - CPMG)", {"nn": True}, -1)
 
 
 def _b_values(par, source):
@@ -68,12 +68,12 @@ def _b_values(par, source):
     small_delta = (_get(par, "lDelta", source) + _get(par, "gradRamp", source)) * 1e-3
     big_delta = _get(par, "bDelta", source) * 1e-3
     b = GAMMA_1H**2 * g**2 * small_delta**2 * (big_delta - small_delta / 3)
-    return Axis(b, "b-value", "s/m^2", "Diffusion"), "D-T2 (PFG - CPMG)", {}, 0
+    return Axis(b, "b-value", "s/m^2", "Diffusion"), "D-T2 (PFG - CPMG)", {"nn": True}, 0
 
 
 def _encoding_times(par, source):
     return (Axis(_steps(par, "minEcho", "maxEcho", "nrEchoSteps", source), "encoding CPMG time", "s", "Exponential"),
-            "T2-T2 (CPMG - storage - CPMG)", {}, 0)
+            "T2-T2 (CPMG - storage - CPMG)", {"nn": True}, 0)
 
 
 #: experiment key -> builder of (indirect axis, experiment, suggested parameters, sign-reference row)
