@@ -216,28 +216,30 @@ def test_truncated_tnt(tmp_path):
         ilt.iltload(data_path=path)
 
 
-def test_truncated_ser(tmp_path):
+def topspin_with(tmp_path, name, content):
+    """A copy of the TopSpin folder with one file replaced (``content`` None: removed)."""
     folder = tmp_path / "304"
     shutil.copytree(INSTRUMENT / "bruker_topspin_t1ir_304", folder)
-    (folder / "ser").chmod(0o644)
-    (folder / "ser").write_bytes((folder / "ser").read_bytes()[:300000])
+    (folder / name).unlink(missing_ok=True)
+    if content is not None:
+        (folder / name).write_bytes(content)
+    return folder
+
+
+def test_truncated_ser(tmp_path):
+    folder = topspin_with(tmp_path, "ser", (INSTRUMENT / "bruker_topspin_t1ir_304" / "ser").read_bytes()[:300000])
     with pytest.raises(ValueError, match="ser: truncated or not matching acqus"):
         ilt.iltload(data_path=folder)
 
 
 def test_vdlist_shorter_than_the_ser(tmp_path):
-    folder = tmp_path / "304"
-    shutil.copytree(INSTRUMENT / "bruker_topspin_t1ir_304", folder)
-    (folder / "vdlist").chmod(0o644)
-    (folder / "vdlist").write_text("20m\n1\n")
+    folder = topspin_with(tmp_path, "vdlist", b"20m\n1\n")
     with pytest.raises(ValueError, match="vdlist has 2 entries but .*ser holds 8 FIDs"):
         ilt.iltload(data_path=folder)
 
 
 def test_vclist_gives_loop_counts(tmp_path):
-    folder = tmp_path / "304"
-    shutil.copytree(INSTRUMENT / "bruker_topspin_t1ir_304", folder)
-    (folder / "vdlist").unlink()
+    folder = topspin_with(tmp_path, "vdlist", None)
     (folder / "vclist").write_text("\n".join(str(2**k) for k in range(8)) + "\n")
     data = ilt.iltload(data_path=folder)
     np.testing.assert_array_equal(data.t[0], 2.0 ** np.arange(8))
