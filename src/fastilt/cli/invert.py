@@ -30,7 +30,7 @@ class InversionRecovery(builtin_kernels.IltKernel):
 
 
 KERNELS = ("Exponential", "InversionRecovery", "Diffusion", "Gaussian", "Identity")
-COMPRESS_ABOVE = 500
+COMPRESS_ABOVE = 5000
 SINGULAR_VALUES = 30
 
 
