@@ -131,6 +131,8 @@ class IltData:
         self.inception = time.time()
         self.dataset_type = data_dict.get("dataset_type", "ndarray")
         self.filepath = data_dict.get("filepath")
+        #: instrument files: format, experiment, axes, suggested kernels, ... (see fastilt.io)
+        self.metadata = copy.deepcopy(data_dict.get("metadata", {}))
         data = check.as_finite_array(data_dict["data"], "data").astype(float)
         dims = data_dict["dims"]
         dims = list(dims) if isinstance(dims, (list, tuple)) else [dims]

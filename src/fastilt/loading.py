@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import io as instruments
 from . import validation as check
 from .errors import ArgumentTypeError, DataFilesNotFoundError
 from .inversion import IltData
@@ -12,6 +13,11 @@ __all__ = ["iltload"]
 
 #: Largest data dimensionality fastilt (and ILTpy) inverts.
 MAX_NDIM = 3
+
+
+def _is_text_folder(path):
+    """ILTpy's layout: a folder with data.txt or dim1.txt (read as before, never as an instrument)."""
+    return path.is_dir() and any((path / name).exists() for name in ("data.txt", "dim1.txt"))
 
 
 def _dim_index(path):
@@ -76,8 +82,9 @@ def iltload(data=None, t=None, f=None, data_path=None):
     f : ndarray or list of ndarray
         Alias of ``t`` for impedance data (frequencies).
     data_path : str or Path
-        Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...), text
-        files readable by ``numpy.loadtxt``; used instead of ``data``/``t``.
+        Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...), or an
+        instrument file or folder (see :mod:`fastilt.io`): the data come in
+        physical units with ``metadata`` (experiment, axes, suggested kernels).
 
     Returns
     -------
@@ -92,7 +99,9 @@ def iltload(data=None, t=None, f=None, data_path=None):
         (the latter also a ``ValueError``, as in ILTpy).
     ValueError
         Missing ``data``/``t``, data of more than 3 dimensions, empty data,
-        NaN or inf, or ``t`` whose lengths do not match the data.
+        NaN or inf, or ``t`` whose lengths do not match the data; an instrument
+        file that is not recognised, truncated or inconsistent (the message
+        names the file).
     TypeError
         Non-numeric or complex data, ``t`` that is not an array or a list.
 
@@ -135,11 +144,14 @@ def iltload(data=None, t=None, f=None, data_path=None):
         folder = Path(data_path)
         if not folder.exists():
             raise FileNotFoundError(f"{folder} was not found.")
+        if not _is_text_folder(folder) and (folder.is_file() or instruments.detect(folder)[0]):
+            return IltData(instruments.read(folder))
         missing = [name for name in ("data.txt", "dim1.txt") if not (folder / name).is_file()]
         if missing:
             raise DataFilesNotFoundError(
                 f"iltload could not find {' and '.join(missing)} in {folder}; "
-                "the folder must contain data.txt and dim1.txt (dim2.txt, ... for more dimensions)"
+                "the folder must contain data.txt and dim1.txt (dim2.txt, ... for more dimensions) "
+                "or be an instrument folder: " + "; ".join(instruments.supported_formats())
             )
         return IltData(_load_folder(folder.resolve()))
 

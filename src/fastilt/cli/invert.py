@@ -1,0 +1,177 @@
+"""``fastilt invert PATH``: read, scale to unit noise, invert, write the report and a figure.
+
+The kernel of each dimension comes from the file's experiment type
+(``metadata["kernels"]``) unless ``--kernel`` is given; the tau grid of an
+inverted dimension is log-spaced over whole decades around the sampled range
+(``1/b`` for diffusion) unless ``--tau`` is given.  The data are divided by
+their noise sd (from successive differences of the imaginary part left after
+phasing, or of the real data), the scale ILTpy's regularisation is calibrated
+for: g, fit and residuals are in noise units.
+"""
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .. import kernels as builtin_kernels
+from ..loading import iltload
+
+
+
+class InversionRecovery(builtin_kernels.IltKernel):
+    """``1 - 2 exp(-t/T1)``: inversion recovery with complete inversion (a user kernel, as in ILTpy)."""
+
+    def __init__(self):
+        self.name = "inversion_recovery"
+        self.kernel = lambda t, tau: 1 - 2 * np.exp(-t / tau)
+        self.kernel_str = "1 - 2 * exp(-t / tau)"
+
+
+KERNELS = ("Exponential", "InversionRecovery", "Diffusion", "Gaussian", "Identity")
+COMPRESS_ABOVE = 5000
+SINGULAR_VALUES = 30
+
+
+def add_parser(commands):
+    sub = commands.add_parser("invert", help="invert an instrument file or ILTpy text folder")
+    sub.add_argument("path", type=Path, help="instrument file or folder, or a folder with data.txt and dim1.txt")
+    sub.add_argument("--kernel", nargs="+", choices=KERNELS, help="kernel per dimension (default: from the experiment)")
+    sub.add_argument("--tau", nargs=3, metavar=("MIN", "MAX", "N"), help="log-spaced tau grid of every inverted dimension")
+    sub.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="fit parameter (repeatable), e.g. alpha_00=5, sb=true, alt_g=6")
+    sub.add_argument("--noise-sd", type=float, help="noise sd of the data (default: estimated)")
+    sub.add_argument("--backend", choices=("auto", "compiled", "python"), default="auto")
+    sub.add_argument("--out", type=Path, help="output folder (default: ./<name>_fastilt)")
+    sub.set_defaults(run=run)
+
+
+def parse_param(text):
+    """``KEY=VALUE`` with VALUE read as JSON or a Python literal (``5``, ``true``, ``[1, 0]``), else a string."""
+    key, found, value = text.partition("=")
+    if not found or not key.strip():
+        raise ValueError(f"--param {text!r}: expected KEY=VALUE")
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return key.strip(), parse(value)
+        except (ValueError, SyntaxError):
+            pass
+    return key.strip(), value
+
+
+def _kernel(name):
+    return InversionRecovery() if name == "InversionRecovery" else getattr(builtin_kernels, name)()
+
+
+def _kernel_names(path, data, kernels):
+    names = kernels or data.metadata.get("kernels")
+    if not names:
+        raise ValueError(f"{path}: the file states no experiment type; give --kernel ({', '.join(KERNELS)})")
+    names = list(names) * data.data.ndim if len(names) == 1 else list(names)
+    if len(names) != data.data.ndim or None in names:
+        raise ValueError(f"{path}: give one --kernel per dimension ({data.data.ndim}) from {', '.join(KERNELS)}; "
+                         f"suggested: {names}")
+    return names
+
+
+def default_tau(t, kernel, n):
+    """Whole decades covering the sampled range: ``t`` for decays, ``1/b`` for diffusion."""
+    t = np.abs(np.asarray(t, dtype=float))
+    rates = 1 / t[t > 0] if kernel == "Diffusion" else t[t > 0]
+    return np.logspace(np.floor(np.log10(rates.min())), np.ceil(np.log10(rates.max())), n)
+
+
+def _tau(data, names, tau):
+    """Grids per dimension: ``tau = (min, max, n)`` log-spaced, or :func:`default_tau`; Identity: ``t``."""
+    if tau is not None:
+        low, high, n = float(tau[0]), float(tau[1]), int(tau[2])
+        if not 0 < low < high or n < 2:
+            raise ValueError(f"--tau {' '.join(map(str, tau))}: expected 0 < MIN < MAX and N >= 2")
+    n_default = 100 if data.data.ndim == 1 else 40
+    grids = []
+    for t, name in zip(data.t, names):
+        if name == "Identity":
+            grids.append(np.asarray(t, dtype=float))
+        else:
+            grids.append(np.geomspace(low, high, n) if tau is not None else default_tau(t, name, n_default))
+    return grids
+
+
+def compression(shape, names):
+    """``compress``/``s`` parameters for the long inverted dimensions (none when all are short)."""
+    long = [n > COMPRESS_ABOVE and name != "Identity" for n, name in zip(shape, names)]
+    if not any(long):
+        return {}
+    s = [SINGULAR_VALUES if is_long else n for n, is_long in zip(shape, long)]
+    return {"compress": True, "s": s[0]} if len(shape) == 1 else {"compress": long, "s": s}
+
+
+def noise_sd(data):
+    """``std(diff(x)) / sqrt(2)`` along the first axis of the imaginary part (or of the data)."""
+    x = data.metadata.get("imaginary", data.data)
+    return float(np.std(np.diff(x, axis=0)) / np.sqrt(2))
+
+
+def _plot(data, png, negative_g):
+    try:
+        import matplotlib
+    except ImportError:
+        print("figure skipped: matplotlib is not installed (pip install 'fastilt[plot]')")
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..plotting import iltplot
+
+    fig, _ = iltplot(data, negative_g=negative_g)
+    fig.savefig(png, dpi=130)
+    plt.close(fig)
+    return png
+
+
+def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
+    """The instrument data of ``path`` scaled to unit noise and initialised as ``fastilt invert`` does.
+
+    ``kernels``: names per dimension (default: the file's suggestion); ``tau``:
+    ``(min, max, n)``; ``parameters``: ``KEY=VALUE`` texts; ``sd``: the noise sd
+    (default :func:`noise_sd`).  Returns the initialised IltData (its
+    ``metadata`` gains ``noise_sd``).
+    """
+    raw = iltload(data_path=path)
+    names = _kernel_names(path, raw, kernels)
+    grids = _tau(raw, names, tau)
+    fit_parameters = dict(raw.metadata.get("parameters", {}))
+    user = dict(parse_param(text) for text in parameters)
+    if "compress" not in user:
+        fit_parameters.update(compression(raw.data.shape, names))
+    fit_parameters.update(user)
+    sd = noise_sd(raw) if sd is None else sd
+    if not sd > 0:
+        raise ValueError(f"--noise-sd {sd}: the noise sd must be positive")
+    data = iltload(data=raw.data / sd, t=raw.t)
+    data.filepath = raw.filepath
+    data.metadata = dict(raw.metadata, noise_sd=sd, kernels=names)
+    data.init(grids if len(grids) > 1 else grids[0],
+              [_kernel(k) for k in names] if len(names) > 1 else _kernel(names[0]),
+              parameters=fit_parameters or None)
+    return data
+
+
+def run(args):
+    data = prepare(args.path, args.kernel, args.tau, args.param, args.noise_sd)
+    metadata = data.metadata
+    print(f"{args.path}: {metadata.get('format', 'text folder')}, {metadata.get('experiment', 'experiment not stated')}, "
+          f"data {data.data.shape}; kernels {metadata['kernels']}; "
+          f"noise sd {metadata['noise_sd']:.4g} (data divided by it)")
+    data.invert(verbose=1, backend=args.backend)
+    source = Path(data.filepath)
+    name = source.stem if source.is_file() else source.name
+    out = args.out or Path.cwd() / f"{name}_fastilt"
+    out.mkdir(parents=True, exist_ok=True)
+    written = data.report(filepath=out / f"{name}.txt", save_arrays=True, parameters_to_file=True)
+    png = _plot(data, out / f"{name}.png", negative_g="inversion" in metadata.get("experiment", ""))
+    for path in [*written.values(), png]:
+        if path is not None:
+            print(f"written: {path}")
+    return 0

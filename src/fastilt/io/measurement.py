@@ -1,0 +1,111 @@
+"""What every reader returns: data in physical units, its axes and the metadata a user needs.
+
+A reader builds its result with :func:`measurement`; ``iltload`` turns it into an
+:class:`~fastilt.IltData` whose ``metadata`` dict holds
+
+``format``, ``experiment``
+    the file format and the experiment as the file states it;
+``axes``
+    one ``{"name", "unit", "kernel"}`` per dimension: what the sampling vector
+    ``t[d]`` means, its unit (SI: s, s/m^2, Hz) and the suggested kernel
+    (a class name of :mod:`fastilt.kernels`, or ``"InversionRecovery"`` for
+    ``1 - 2 exp(-t/T1)`` (a user kernel of ``fastilt invert``); ``None`` where
+    no kernel fits);
+``kernels``, ``parameters``
+    the suggested kernels per dimension and fit parameters (e.g. ``sb`` for an
+    inversion recovery, which is a constant plus a decay);
+``phase_deg``, ``imaginary``
+    for complex signals: the zero-order phase applied (see :func:`zero_order_phase`)
+    and the imaginary part left after it;
+``instrument_results``
+    the instrument's own analysis, where the file reports one;
+``header``
+    the file's acquisition parameters as read.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Axis", "measurement", "phased", "rotate", "unit_scale", "zero_order_phase"]
+
+#: Time-unit suffixes of instrument files and parameter lists, as factors to seconds.
+TIME_UNITS = {"s": 1.0, "m": 1e-3, "ms": 1e-3, "u": 1e-6, "us": 1e-6, "µs": 1e-6, "n": 1e-9, "ns": 1e-9}
+
+
+def unit_scale(unit, source):
+    """The factor from ``unit`` (a suffix such as ``ms`` or ``u``) to seconds."""
+    try:
+        return TIME_UNITS[unit]
+    except KeyError:
+        raise ValueError(f"{source}: unknown time unit {unit!r} (known: {', '.join(TIME_UNITS)})") from None
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One sampling axis: its values (SI units), name, unit and suggested kernel."""
+
+    values: np.ndarray
+    name: str
+    unit: str
+    kernel: str | None
+
+
+def zero_order_phase(z, reference, axis=None):
+    """The zero-order phase (radians) that rotates complex data onto the real axis.
+
+    ``phi = -arg(sum z**2) / 2`` is the least-squares choice: it puts the most
+    signal energy into the real part (and the least into the imaginary part),
+    for decays and for curves that cross zero (inversion recovery) alike.  Of
+    the two solutions ``phi`` and ``phi + pi`` the one is taken whose real part
+    is positive at index ``reference`` (the equilibrium signal: a CPMG's first
+    echo, an inversion recovery's longest delay).  With ``axis``, one phase per
+    slice along that axis (``reference`` then indexes that axis).
+    """
+    z = np.asarray(z, dtype=complex)
+    phi = -0.5 * np.angle(np.sum(z**2, axis=axis, keepdims=axis is not None))
+    at_reference = z[reference] if axis is None else np.take(z, [reference], axis=axis)
+    return np.where((at_reference * np.exp(1j * phi)).real < 0, phi + np.pi, phi) % (2 * np.pi)
+
+
+def rotate(z, phi):
+    """``z * exp(i phi)``: the phased data (real part: signal, imaginary part: noise)."""
+    return np.asarray(z, dtype=complex) * np.exp(1j * np.asarray(phi))
+
+
+def measurement(path, fmt, experiment, data, axes, *, parameters=None, phase=None, imaginary=None,
+                instrument_results=None, header=None, notes=()):
+    """The ``iltload`` record of one instrument file: data, sampling vectors and metadata."""
+    data = np.asarray(data, dtype=float)
+    if data.shape != tuple(axis.values.size for axis in axes):
+        raise ValueError(
+            f"{path}: data of shape {data.shape} but axes of sizes "
+            f"{tuple(axis.values.size for axis in axes)}"
+        )
+    metadata = {
+        "format": fmt,
+        "experiment": experiment,
+        "axes": [{"name": a.name, "unit": a.unit, "kernel": a.kernel} for a in axes],
+        "kernels": [a.kernel for a in axes],
+        "parameters": dict(parameters or {}),
+        "instrument_results": dict(instrument_results or {}),
+        "header": dict(header or {}),
+        "notes": list(notes),
+    }
+    if phase is not None:
+        metadata["phase_deg"] = np.degrees(phase)
+        metadata["imaginary"] = np.asarray(imaginary, dtype=float)
+    return {
+        "dataset_type": fmt,
+        "filepath": path,
+        "data": data,
+        "dims": [np.asarray(a.values, dtype=float) for a in axes],
+        "metadata": metadata,
+    }
+
+
+def phased(z, reference, axis=None):
+    """``(real, imaginary, phase)`` of ``z`` after :func:`zero_order_phase`."""
+    phi = zero_order_phase(z, reference, axis)
+    rotated = rotate(z, phi)
+    return rotated.real, rotated.imag, phi if axis is None else np.squeeze(phi, axis=axis)

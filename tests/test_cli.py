@@ -1,0 +1,119 @@
+"""The command line through subprocess calls (``python -m fastilt ...``), as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import fastilt
+
+import nmrglue  # noqa: F401  (the io extra; part of the test extra)
+pytest.importorskip("matplotlib")  # the figure of `invert`
+
+INSTRUMENT = Path(__file__).parent / "data" / "instrument"
+
+
+def fastilt_cli(*args, cwd=None):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, "-m", "fastilt", *map(str, args)], capture_output=True, text=True,
+                          timeout=600, cwd=cwd, env=env)
+
+
+def test_version():
+    done = fastilt_cli("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"fastilt {fastilt.__version__}"
+
+
+@pytest.mark.parametrize("folder,name,extra", [
+    ("geospec_ir_bunter", "IR_bunter", []),
+    ("spinsolve_t1t2_berea", "T1IRT2", ["--tau", "1e-4", "10", "16"]),
+])
+def test_invert_writes_report_and_figure(tmp_path, folder, name, extra):
+    done = fastilt_cli("invert", INSTRUMENT / folder, "--out", tmp_path / "out", *extra)
+    assert done.returncode == 0, done.stderr
+    assert "kernels" in done.stdout and "noise sd" in done.stdout
+    assert "fastilt" in done.stderr  # the progress bar
+    for suffix in (".txt", ".param", ".npz", ".png"):
+        assert (tmp_path / "out" / f"{name}{suffix}").stat().st_size > 0
+    assert (tmp_path / "out" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    report = (tmp_path / "out" / f"{name}.txt").read_text()
+    assert "Residuals" in report
+
+
+def test_invert_options_reach_the_fit(tmp_path):
+    done = fastilt_cli("invert", INSTRUMENT / "geospec_ir_bunter" / "IR_bunter.txt", "--kernel", "Exponential",
+                       "--tau", "1e-5", "10", "30", "--param", "alpha_00=5", "--param", "sb=true",
+                       "--noise-sd", "120", "--backend", "python", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "noise sd 120" in done.stdout
+    parameters = json.loads((tmp_path / "IR_bunter_fastilt" / "IR_bunter.param").read_text())
+    assert parameters["alpha_00"] == 5 and parameters["sb"] is True
+    assert "30 points from 1e-05 to 10" in (tmp_path / "IR_bunter_fastilt" / "IR_bunter.txt").read_text()
+
+
+def test_invert_unknown_file(tmp_path):
+    path = tmp_path / "spectrum.jdx"
+    path.write_text("##TITLE= not an instrument file we read\n")
+    done = fastilt_cli("invert", path, "--out", tmp_path / "out")
+    assert done.returncode == 1
+    assert "spectrum.jdx is not a recognised instrument file" in done.stderr
+    assert "GeoSpec" in done.stderr and "BES3T" in done.stderr
+    assert not (tmp_path / "out").exists()  # nothing written on failure
+
+
+def test_invert_missing_companion_file(tmp_path):
+    (tmp_path / "acqu.par").write_bytes((INSTRUMENT / "spinsolve_dt2" / "acqu.par").read_bytes())
+    done = fastilt_cli("invert", tmp_path)
+    assert done.returncode == 1
+    assert "acqu.par describes a DT2 experiment but its data file DT2.dat is missing" in done.stderr
+
+
+def test_invert_truncated_binary(tmp_path):
+    (tmp_path / "x.DSC").write_bytes((INSTRUMENT / "bruker_bes3t_hahn_echo" / "2D_ESE.DSC").read_bytes())
+    (tmp_path / "x.DTA").write_bytes(b"\0" * 1000)
+    done = fastilt_cli("invert", tmp_path / "x.DSC")
+    assert done.returncode == 1 and "x.DTA: 1000 bytes" in done.stderr and "truncated" in done.stderr
+
+
+def test_invert_text_folder_needs_a_kernel(tmp_path):
+    (tmp_path / "data.txt").write_text("3\n2\n1\n")
+    (tmp_path / "dim1.txt").write_text("1\n2\n3\n")
+    done = fastilt_cli("invert", tmp_path)
+    assert done.returncode == 1 and "states no experiment type; give --kernel" in done.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--param", "alpha_00"], "--param 'alpha_00': expected KEY=VALUE"),
+    (["--param", "no_such_parameter=1"], "no_such_parameter"),
+    (["--tau", "1", "0.1", "20"], "expected 0 < MIN < MAX"),
+])
+def test_invert_bad_options(tmp_path, args, message):
+    done = fastilt_cli("invert", INSTRUMENT / "geospec_ir_bunter", "--out", tmp_path / "out", *args)
+    assert done.returncode == 1 and message in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_error():
+    done = fastilt_cli("invert")
+    assert done.returncode == 2 and "path" in done.stderr
+
+
+def test_verify_passes_on_this_build():
+    done = fastilt_cli("verify", "--case", "1d_diffusion", "--case", "pseudo2d_exponential_8x128")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert sum(line.endswith("  ok") for line in lines) == 4  # 2 cases x 2 backends
+    assert lines[-1] == "4 passed, 0 failed"
+
+
+def test_info():
+    done = fastilt_cli("info")
+    assert done.returncode == 0
+    assert done.stdout.startswith(f"fastilt {fastilt.__version__}")
+    from fastilt import _core
+
+    assert f"CHOLMOD {'yes' if _core.HAVE_CHOLMOD else 'no'}" in done.stdout
+    assert "thread pool:" in done.stdout and "instrument formats:" in done.stdout
