@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from ._logging import get_logger
+from .inversion import RESULT_ATTRIBUTES
 
 __all__ = ["iltstats", "summarise_samples", "STATISTICS_KEYS"]
 
@@ -42,19 +43,6 @@ STATISTICS_KEYS = (
     "fit_conf_interval",
 )
 
-# Attributes of a finished inversion that a re-inversion neither needs nor
-# should ship to every worker process (they are rebuilt or reset by init/invert).
-_RESULT_ATTRIBUTES = (
-    "statistics",
-    "g",
-    "fit",
-    "residuals",
-    "g_old",
-    "g_list",
-    "gamma_list",
-    "Gamma2",
-    "convergence",
-)
 
 
 def _check_n(n):
@@ -70,7 +58,7 @@ def _check_n(n):
 def _template(iltdata):
     """A copy of ``iltdata`` without its results: what each re-inversion starts from."""
     template = copy.copy(iltdata)
-    for name in _RESULT_ATTRIBUTES:
+    for name in RESULT_ATTRIBUTES:
         template.__dict__.pop(name, None)
     template.inverted = False
     return copy.deepcopy(template)
