@@ -10,7 +10,6 @@ runs the items in C++ on ``n_jobs`` threads with the GIL released
 """
 
 import time
-import warnings
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -125,10 +124,10 @@ def _result(template, stack, status, g, convergence, iterations, backend, solver
     if template.ndim > 1:  # g is flattened in Fortran order, as IltData.g_old
         g = g.reshape((items,) + shape[::-1]).transpose((0,) + tuple(range(len(shape), 0, -1)))
     g = np.ascontiguousarray(g)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # NaN rows of masked items
-        fit = np.moveaxis(apply_per_dimension(np.moveaxis(g, 0, -1), [K.T for K in template.K]), -1, 0)
-    fit = fit.reshape(stack.shape)
+    # Item by item, as IltData does: the fit of an item does not depend on the stack around it.
+    fit = np.full(stack.shape, np.nan)
+    for i in np.flatnonzero(status == INVERTED):
+        fit[i] = apply_per_dimension(g[i], [K.T for K in template.K]).reshape(stack.shape[1:])
     last = convergence[np.arange(items), np.maximum(iterations - 1, 0)]
     converged = (iterations > 0) & (last < template.conv_limit)
     return BatchResult(

@@ -61,7 +61,11 @@ class BatchResult:
         return not isinstance(self.g, np.ndarray)
 
     def compute(self):
-        """A copy with every array computed (a Dask result: in one pass over the chunks)."""
+        """A copy with every array computed (a Dask result: in one pass over the chunks).
+
+        Each array of a Dask result computed on its own (``np.asarray(result.g)``)
+        inverts the chunks again: use this (or ``dask.persist``) for several arrays.
+        """
         if not self.is_lazy:
             return self
         import dask
