@@ -146,3 +146,24 @@ def test_with_data_refuses_other_shapes():
         d.with_data(np.ones(10))
     with pytest.raises(ValueError, match="NaN"):
         d.with_data(np.full(T.size, np.nan))
+
+
+def test_hydrocarbon_example_runs_in_one_call(tmp_path):
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    sys.path.insert(0, str(examples))
+    spec = importlib.util.spec_from_file_location("batch_hydrocarbons", examples / "batch_hydrocarbons.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = module.main(["--quick", "--outdir", str(tmp_path)])
+    assert out["png"].is_file()
+    assert out["result"].g.shape == (25, 41) and not out["result"].masked.size
+    means = out["log_means"].reshape(5, 5).mean(axis=1)  # toluene ... iso-cetane
+    assert means[0] > means[3] > means[4] and 0.4 < means[4] < 0.6
+    assert np.all(np.std(out["result"].residuals, axis=1) < 6)
