@@ -167,3 +167,12 @@ def test_hydrocarbon_example_runs_in_one_call(tmp_path):
     means = out["log_means"].reshape(5, 5).mean(axis=1)  # toluene ... iso-cetane
     assert means[0] > means[3] > means[4] and 0.4 < means[4] < 0.6
     assert np.all(np.std(out["result"].residuals, axis=1) < 6)
+
+
+def test_hydrocarbon_data_keep_their_attribution():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "examples" / "data" / "nmr1d_cpmg_hydrocarbons_arts"
+    source = (folder / "SOURCE.md").read_text()
+    assert "Repository" in source and "CC BY-SA 4.0" in source
+    assert "CC BY-SA 4.0" in (folder / "LICENSE.txt").read_text()
