@@ -91,4 +91,4 @@ def test_data_keep_their_attribution(dataset):
 
 def test_every_script_is_listed():
     scripts = {p.stem for p in EXAMPLES.glob("*.py") if not p.stem.startswith("_")}
-    assert scripts == set(SCRIPTS)
+    assert scripts == set(SCRIPTS) | {"batch_hydrocarbons"}  # a stack: run by tests/test_batch.py

@@ -1,6 +1,6 @@
 // pybind11 bindings for fastilt._core: conversion of the penalty model and
 // arrays, GIL handling and the progress callback only; the numerics live in
-// penalty.cpp, normal_equations.cpp and iteration.cpp.
+// penalty.cpp, normal_equations.cpp, iteration.cpp and batch.cpp.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -12,6 +12,7 @@
 
 #include "../linalg/cholesky.hpp"
 #include "../linalg/errors.hpp"
+#include "batch.hpp"
 #include "iteration.hpp"
 #include "low_rank.hpp"
 #include "normal_equations.hpp"
@@ -158,6 +159,50 @@ IterationCallback with_gil(const py::object& callback) {
   };
 }
 
+// fastilt._core.invert_batch: the arrays in and out of invert_batch (batch.cpp);
+// the progress callback runs with the GIL on the calling thread and lets Ctrl-C through.
+py::tuple invert_batch_arrays(const py::list& worker_objects, const DArray& y, const py::object& coefficients,
+                              const py::object& g_start, const py::object& progress) {
+  std::vector<Iteration*> workers;
+  for (const py::handle w : worker_objects) workers.push_back(&w.cast<Iteration&>());
+  if (workers.empty()) throw py::value_error("invert_batch needs at least one Iteration");
+  const std::int64_t n = workers[0]->size(), k = workers[0]->coefficient_count();
+  const int maxloop = workers[0]->maxloop();
+  if (y.ndim() != 2 || y.shape(1) != n) throw py::value_error("y must be items x n");
+  const std::int64_t items = y.shape(0);
+  BatchInput input;
+  input.items = items;
+  input.y = y.data();
+  DArray coefficient_array, g_start_array;
+  if (!coefficients.is_none()) {
+    coefficient_array = coefficients.cast<DArray>();
+    if (coefficient_array.ndim() != 2 || coefficient_array.shape(0) != items || coefficient_array.shape(1) != k)
+      throw py::value_error("coefficients must be items x " + std::to_string(k));
+    input.coefficients = coefficient_array.data();
+  }
+  if (!g_start.is_none()) {
+    g_start_array = g_start.cast<DArray>();
+    if (g_start_array.size() != n) throw py::value_error("g_start has the wrong size");
+    input.g_start = g_start_array.data();
+  }
+  py::array_t<double> g({static_cast<py::ssize_t>(items), static_cast<py::ssize_t>(n)});
+  py::array_t<double> convergence({static_cast<py::ssize_t>(items), static_cast<py::ssize_t>(maxloop)});
+  py::array_t<std::int32_t> iterations(static_cast<py::ssize_t>(items));
+  py::array_t<std::uint8_t> status(static_cast<py::ssize_t>(items));
+  BatchOutput output{g.mutable_data(), convergence.mutable_data(), iterations.mutable_data(),
+                     status.mutable_data()};
+  BatchProgress report = [&progress](std::int64_t finished) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (!progress.is_none()) progress(finished);
+  };
+  {
+    py::gil_scoped_release release;
+    invert_batch(workers, input, output, report);
+  }
+  return py::make_tuple(g, convergence, iterations, status);
+}
+
 // The linear system of a layout, from the keyword arrays of Iteration(...).
 std::unique_ptr<LinearSystem> make_system(const PenaltyAssembler& assembler, const std::string& layout,
                                           const py::kwargs& arrays) {
@@ -252,4 +297,11 @@ PYBIND11_MODULE(_core, m) {
       .def("gamma_csc", [](const Iteration& it) { return gamma_csc(it.assembler()); })
       .def_property_readonly("zero_crossing_state",
                              [](const Iteration& it) { return zero_crossing_state(it.assembler()); });
+
+  m.def("invert_batch", &invert_batch_arrays, py::arg("workers"), py::arg("y"), py::arg("coefficients") = py::none(),
+        py::arg("g_start") = py::none(), py::arg("progress") = py::none(),
+        "Invert every row of y (items x n) with the Iterations `workers`, one thread each, W and\n"
+        "the penalty model shared; coefficients: items x k (the low-rank layout's b).  Returns\n"
+        "(g, convergence, iterations, status); status 1: not positive definite, left to the caller.\n"
+        "progress(finished) is called about every 0.1 s.");
 }

@@ -1,5 +1,6 @@
 #include "iteration.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -14,6 +15,11 @@ Iteration::Iteration(PenaltyAssembler assembler, std::unique_ptr<LinearSystem> s
   if (static_cast<std::int64_t>(y_.size()) != assembler_.grid().size)
     throw std::invalid_argument("Y must have one value per grid point");
   next_.resize(y_.size());
+}
+
+void Iteration::restart(const double* y, const double* coefficients) {
+  std::copy(y, y + y_.size(), y_.begin());
+  system_->restart(coefficients);
 }
 
 void Iteration::start(const std::vector<double>& g0) {

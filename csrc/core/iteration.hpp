@@ -19,6 +19,11 @@ class Iteration {
   Iteration(PenaltyAssembler assembler, std::unique_ptr<LinearSystem> system, std::vector<double> y,
             int maxloop, double conv_limit);
 
+  // Take the next data set of a batch (y, and the system's coefficients: see
+  // LinearSystem::restart); W and the penalty model stay.
+  void restart(const double* y, const double* coefficients);
+  std::int64_t coefficient_count() const { return system_->coefficient_count(); }
+
   // Start from a given distribution, or from (W + Γ0)^{-1} Y.
   void start(const std::vector<double>& g0);
   void start_from_solve();
@@ -31,6 +36,8 @@ class Iteration {
 
   bool finished() const;
   int next_iteration() const { return static_cast<int>(convergence_.size()); }
+  int maxloop() const { return maxloop_; }
+  std::int64_t size() const { return static_cast<std::int64_t>(y_.size()); }
   const std::vector<double>& g() const { return g_; }
   const std::vector<double>& convergence() const { return convergence_; }
   const PenaltyAssembler& assembler() const { return assembler_; }

@@ -158,6 +158,13 @@ bool LowRankSystem::conjugate_gradients(const StencilMatrix& gamma, const double
   return false;
 }
 
+void LowRankSystem::restart(const double* b) {
+  std::copy(b, b + k_, b_.begin());
+  factor_ = nullptr;  // the first solve factors, as in a fresh system
+  refactor_next_ = false;
+  last_cg_steps_ = 0;
+}
+
 void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x) {
   // Γ changes little from one iteration to the next, and the factor of an
   // earlier Γ still preconditions CG well: refactor only when the last solve

@@ -33,6 +33,8 @@ class LowRankSystem : public LinearSystem {
                 std::vector<double> a, std::vector<double> b, double rtol, int max_steps);
 
   void solve(const StencilMatrix& gamma, const double* y, double* x) override;
+  std::int64_t coefficient_count() const override { return k_; }
+  void restart(const double* b) override;
   // blas_threads() stays 1: the k x n blocks are thin and the solves sparse;
   // OpenBLAS threads measured 1.7x slower (T1-T2, 64 x 64 tau).
 

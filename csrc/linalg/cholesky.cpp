@@ -37,7 +37,11 @@ void check_info(int info, const char* routine) {
 
 namespace {
 int initial_blas_threads = 0;  // OpenBLAS's own count, before fastilt set 1
+thread_local int fixed_blas_threads = 0;  // FixedBlasThreads alive on this thread
 }  // namespace
+
+FixedBlasThreads::FixedBlasThreads() { ++fixed_blas_threads; }
+FixedBlasThreads::~FixedBlasThreads() { --fixed_blas_threads; }
 
 void use_one_blas_thread_by_default() {
   if (!openblas_get_num_threads || !openblas_set_num_threads || initial_blas_threads > 0) return;
@@ -50,7 +54,7 @@ int dense_blas_threads(std::int64_t n) {
 }
 
 BlasThreads::BlasThreads(int count) {
-  if (!openblas_get_num_threads || !openblas_set_num_threads) return;
+  if (!openblas_get_num_threads || !openblas_set_num_threads || fixed_blas_threads > 0) return;
   const int current = openblas_get_num_threads();
   if (current != count) {
     saved_ = current;

@@ -30,6 +30,18 @@ class BlasThreads {
   int saved_ = 0;
 };
 
+// While one of these lives on a thread, BlasThreads there changes nothing.
+// OpenBLAS's thread count is one global setting: threads that factor side by
+// side (a batch of inversions) must not change it under each other, so the
+// batch holds it at one and each of its threads holds one of these.
+class FixedBlasThreads {
+ public:
+  FixedBlasThreads();
+  ~FixedBlasThreads();
+  FixedBlasThreads(const FixedBlasThreads&) = delete;
+  FixedBlasThreads& operator=(const FixedBlasThreads&) = delete;
+};
+
 // Threads for a dense factorisation of n unknowns: 1 below kThreadedDenseMin
 // (measured on 2 cores: 1000 unknowns 12 ms vs 13 ms; 2000: 82 ms vs 44 ms),
 // otherwise as many as OpenBLAS started with.

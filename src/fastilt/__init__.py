@@ -15,6 +15,7 @@ from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, Imag
 from .loading import iltload
 from .plotting import iltplot  # matplotlib is imported only when a figure is made
 from .reporting import iltreport
+from .batch import invert_many
 
 # ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
 # thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
@@ -26,6 +27,7 @@ __all__ = [
     "iltload",
     "iltplot",
     "iltreport",
+    "invert_many",
     "IltKernel",
     "Identity",
     "Exponential",

@@ -22,16 +22,18 @@ larger fully inverted ones, band when the bandwidth is small, CHOLMOD otherwise
 (SuperLU where CHOLMOD is absent).
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
 from . import _core
-from .low_rank import low_rank_factors
+from .low_rank import LowRankBasis
 from ._linalg import NotPositiveDefiniteError
 from .solvers import normal_equations_matrix
 
-__all__ = ["choose_solver", "run_compiled"]
+__all__ = ["choose_solver", "plan_system", "run_compiled", "SystemPlan"]
 
 
 #: Largest system solved densely by "auto" (a dense Cholesky of 3000 unknowns
@@ -95,11 +97,7 @@ def choose_solver(name, W, n, offsets, shape):
     return "cholmod" if _core.HAVE_CHOLMOD else "superlu"
 
 
-def _system_arguments(solver, W, offsets, shape, kronecker):
-    if solver == "lowrank":
-        w_factors, A, b = low_rank_factors(*kronecker)
-        return {"layout": "lowrank", "w_factors": w_factors, "a": A, "b": b,
-                "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
+def _system_arguments(solver, W, offsets, shape):
     if solver == "dense":
         return {"layout": "dense", "w": W.toarray() if sp.issparse(W) else W}
     # The core reads the lower triangle (rows >= column) of each column.
@@ -108,6 +106,51 @@ def _system_arguments(solver, W, offsets, shape, kronecker):
     if solver == "band":
         return {"layout": "band", "kd": max(_lower_bandwidth(W), _stencil_reach(offsets, shape)), **arrays}
     return {"layout": "sparse", "natural": True, **arrays}
+
+
+@dataclass
+class SystemPlan:
+    """The resolved solver of one problem and what the core's ``Iteration`` needs of it.
+
+    Everything here is independent of the data, so one plan serves every data
+    set of a batch; only :meth:`coefficients` (the low-rank ``b``) and ``Y``
+    are per data set.  ``W`` is the formed matrix (None for the low-rank form).
+    """
+
+    name: str
+    W: object = None
+    layout: dict = None
+    basis: LowRankBasis = None
+
+    def coefficients(self, m):
+        """The low-rank ``b`` of the compressed data ``m`` (None for the other layouts)."""
+        return None if self.basis is None else self.basis.coefficients(m)
+
+    def iteration_arguments(self, m=None):
+        """Keyword arguments of ``_core.Iteration`` (``m`` given: with its ``b``, else zeros)."""
+        if self.basis is None:
+            return self.layout
+        b = self.coefficients(m) if m is not None else np.zeros(len(self.basis.kept))
+        return {**self.layout, "b": b}
+
+
+def plan_system(model, W, n, solver, kronecker_blocks, offsets):
+    """Resolve ``solver`` (a name or ``"auto"``) for this system; see :class:`SystemPlan`.
+
+    ``W`` is a matrix or a callable forming it (only if the solver needs it);
+    ``kronecker_blocks`` the ``B_d`` when ``W = ⊗ B_dᵀB_d`` exactly, else None.
+    """
+    if use_low_rank(solver, n, kronecker_blocks):
+        basis = LowRankBasis(kronecker_blocks)
+        layout = {"layout": "lowrank", "w_factors": basis.w_factors, "a": basis.A,
+                  "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
+        return SystemPlan("lowrank", layout=layout, basis=basis)
+    W = W() if callable(W) else W
+    if sp.issparse(W):
+        W = _compressed(W)
+    name = choose_solver(solver, W, n, offsets, model.shape)
+    layout = None if name == "superlu" else _system_arguments(name, W, offsets, model.shape)
+    return SystemPlan(name, W=W, layout=layout)
 
 
 def _superlu(W, gamma, Y):
@@ -132,21 +175,15 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
         return _python_loop(assembler, model.size, solver, g_guess, maxloop, conv_limit, on_iteration)
     y = np.ravel(Y)
     form_W = W if callable(W) else (lambda: W)
-    if use_low_rank(solver, y.size, kronecker):
-        name = "lowrank"
-    else:
-        W = form_W()
-        if sp.issparse(W):
-            W = _compressed(W)
-        name = choose_solver(solver, W, y.size, assembler.offsets, model.shape)
-    if name == "superlu":
-        return _python_loop(assembler, model.size, lambda gamma: _superlu(W, gamma, Y), g_guess, maxloop,
+    plan = plan_system(model, form_W, y.size, solver, None if kronecker is None else kronecker[0],
+                       assembler.offsets)
+    if plan.name == "superlu":
+        return _python_loop(assembler, model.size, lambda gamma: _superlu(plan.W, gamma, Y), g_guess, maxloop,
                             conv_limit, on_iteration)
-    offsets = assembler.offsets
     del assembler  # the Iteration assembles Γ itself: two would hold Γ's storage twice
 
     it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
-                         **_system_arguments(name, W, offsets, model.shape, kronecker))
+                         **plan.iteration_arguments(None if kronecker is None else kronecker[1]))
 
     def gamma_now():
         return _sparse(it.gamma_csc(), y.size)

@@ -7,7 +7,7 @@ of a class deriving from both, so ``except ValueError`` clauses written for
 ILTpy keep catching it.
 """
 
-__all__ = ["ArgumentTypeError", "DataFilesNotFoundError", "NotInvertedError"]
+__all__ = ["ArgumentTypeError", "DataFilesNotFoundError", "InvalidItemError", "NotInvertedError"]
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -65,3 +65,17 @@ class NotInvertedError(RuntimeError, ValueError):
     ...     print(type(err).__name__, isinstance(err, ValueError))
     NotInvertedError True
     """
+
+
+class InvalidItemError(ValueError):
+    """``invert_many``: items of the stack that cannot be inverted (NaN/inf or all zero).
+
+    ``items`` maps each such item's index (in the whole stack) to the reason.
+    """
+
+    def __init__(self, message, items):
+        super().__init__(message)
+        self.items = dict(items)
+
+    def __reduce__(self):  # raised in Dask workers: must survive pickling
+        return type(self), (self.args[0], self.items)

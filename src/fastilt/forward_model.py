@@ -20,7 +20,11 @@ __all__ = [
     "kronecker_transpose_apply",
     "apply_per_dimension",
     "normal_equations",
+    "normal_matrix",
+    "normal_projection",
     "build_forward_model",
+    "compress_data",
+    "data_terms",
 ]
 
 
@@ -94,11 +98,20 @@ def _compress(K, s, use_svds):
 
 def normal_equations(A, m, weights=None):
     """``W = Aᵀ Σ⁻² A`` and ``Y = Aᵀ Σ⁻² m`` (``weights = 1/σ``, or None for unit noise)."""
+    return normal_matrix(A, weights), normal_projection(A, m, weights)
+
+
+def normal_matrix(A, weights=None):
+    """``W = Aᵀ Σ⁻² A``: the data-independent side of the normal equations."""
     if weights is None:
-        return A.T @ A, A.T @ m
+        return A.T @ A
     w2 = weights**2
-    weighted = sp.diags_array(w2) @ A if sp.issparse(A) else w2[:, None] * A
-    return A.T @ weighted, A.T @ (w2[:, None] * m)
+    return A.T @ (sp.diags_array(w2) @ A if sp.issparse(A) else w2[:, None] * A)
+
+
+def normal_projection(A, m, weights=None):
+    """``Y = Aᵀ Σ⁻² m``: the data side of the normal equations."""
+    return A.T @ m if weights is None else A.T @ (weights[:, None] ** 2 * m)
 
 
 def kronecker_operator(blocks, sparse=False):
@@ -138,8 +151,7 @@ def build_forward_model(data, K, config, p, sparse):
         U.append(u)
         blocks.append(block)
 
-    m = apply_per_dimension(data, [None if u is None else u.T for u in U]).ravel(order="F")[:, None]
-    out = {"kernel_blocks": blocks, "U": U, "mcomp": m}
+    out = {"kernel_blocks": blocks, "U": U}
     if sparse:
         out["K0comp"] = kronecker_operator(blocks, sparse=True)
 
@@ -156,11 +168,31 @@ def build_forward_model(data, K, config, p, sparse):
         out["Sigma"] = Sigma
         weights = 1.0 / Sigma.ravel(order="F")
         out["isigma"] = sp.diags_array(weights)
-        if alt_g == 4:
-            out["mcompbar"] = weights[:, None] * m
+    if alt_g == 0 and sparse:
+        out["W"] = normal_matrix(out["K0comp"], weights)
+    out.update(data_terms(compress_data(data, U), blocks, out.get("K0comp"), weights, alt_g))
+    return out
+
+
+def compress_data(data, U):
+    """The data in the space of the kernel blocks (``U_dᵀ`` along each compressed axis), as a column."""
+    return apply_per_dimension(data, [None if u is None else u.T for u in U]).ravel(order="F")[:, None]
+
+
+def data_terms(m, blocks, sparse_operator, weights, alt_g):
+    """What depends on the data once the kernels are set: ILTpy's ``mcomp``, ``mcompbar``, ``Y``.
+
+    ``m`` is the compressed data (:func:`compress_data`), ``sparse_operator``
+    the sparse ``K0comp`` (None for dense kernels: ``Y`` is then formed one
+    dimension at a time), ``weights`` ``1/σ`` or None.  Everything else of
+    :func:`build_forward_model` is shared by all data of one shape and setting.
+    """
+    out = {"mcomp": m}
+    if weights is not None and alt_g == 4:
+        out["mcompbar"] = weights[:, None] * m
     if alt_g == 0:
-        if sparse:
-            out["W"], out["Y"] = normal_equations(out["K0comp"], m, weights)
+        if sparse_operator is not None:
+            out["Y"] = normal_projection(sparse_operator, m, weights)
         else:
             out["Y"] = kronecker_transpose_apply(blocks, m if weights is None else weights[:, None] ** 2 * m)
     return out

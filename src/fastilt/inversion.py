@@ -15,6 +15,8 @@ from .fallback import PythonPenalties, iterate
 from .forward_model import (
     apply_per_dimension,
     build_forward_model,
+    compress_data,
+    data_terms,
     kernel_matrices,
     kernel_sparsity,
     kronecker_operator,
@@ -35,6 +37,21 @@ def _warn(message):
     import warnings
 
     warnings.warn(message, UserWarning, stacklevel=4)
+
+
+#: Results of a finished inversion that a re-inversion of other data neither
+#: needs nor should carry (invert and iltstats set them anew).
+RESULT_ATTRIBUTES = (
+    "statistics",
+    "g",
+    "fit",
+    "residuals",
+    "g_old",
+    "g_list",
+    "gamma_list",
+    "Gamma2",
+    "convergence",
+)
 
 
 class IltData:
@@ -291,6 +308,32 @@ class IltData:
         self.initialized = True
         self.initialization_time = round(time.time() - start, 3)
         vprint(f"Initialization took {self.initialization_time} seconds.")
+
+    def with_data(self, data):
+        """A copy of this initialised object for other data of the same shape.
+
+        The copy shares everything ``init`` built from the kernels and the
+        settings (kernel matrices, compression, ``W``, the penalty model) and
+        computes only what depends on the data (``mcomp``, ``Y``), so that
+        inverting it gives exactly what ``iltload``/``init``/``invert`` of
+        ``data`` alone give.  :func:`fastilt.invert_many` inverts stacks this way.
+        """
+        if not self.initialized:
+            raise RuntimeError("with_data() needs an initialised IltData: call init() first")
+        data = check.as_finite_array(data, "data").astype(float)
+        if data.size != self.data.size or np.squeeze(data).shape != self.data.shape:
+            raise ValueError(f"data of shape {data.shape} given for IltData of shape {self.data.shape}")
+        item = copy.copy(self)
+        for name in RESULT_ATTRIBUTES:
+            item.__dict__.pop(name, None)
+        item.inverted = False
+        item.data = data.reshape(self.data.shape)
+        weights = self.isigma.diagonal() if "isigma" in self.__dict__ else None
+        sparse_operator = self.__dict__.get("K0comp") if sp.issparse(self.__dict__.get("K0comp")) else None
+        item.__dict__.update(
+            data_terms(compress_data(item.data, self.U), self.kernel_blocks, sparse_operator, weights, self.alt_g)
+        )
+        return item
 
     @property
     def t_input(self):

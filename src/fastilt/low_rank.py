@@ -13,7 +13,7 @@ import numpy as np
 
 from .forward_model import apply_per_dimension
 
-__all__ = ["RANK_TOLERANCE", "low_rank_factors"]
+__all__ = ["RANK_TOLERANCE", "LowRankBasis", "low_rank_factors"]
 
 #: Pairs kept: ``s_pair² > RANK_TOLERANCE · s_max²`` (relative to W's largest
 #: eigenvalue).  The rest is recovered by the CG refinement, so this trades the
@@ -25,6 +25,36 @@ __all__ = ["RANK_TOLERANCE", "low_rank_factors"]
 RANK_TOLERANCE = 1e-6
 
 
+class LowRankBasis:
+    """The data-independent part of the low-rank form of ``W = ⊗_d B_dᵀB_d``.
+
+    ``w_factors[d] = B_dᵀB_d``, ``A`` (k x n, C-ordered) with ``AᵀA ≈ W``;
+    :meth:`coefficients` gives the ``b`` of one data set (``Aᵀb ≈ Y``).
+    """
+
+    def __init__(self, blocks, tolerance=RANK_TOLERANCE):
+        self.decompositions = [np.linalg.svd(np.asarray(B, dtype=float), full_matrices=False) for B in blocks]
+        products = self.decompositions[0][1]
+        for _, s, _ in self.decompositions[1:]:
+            products = np.multiply.outer(products, s)
+        self.kept = np.argwhere(products**2 > tolerance * products.max() ** 2)
+        n = int(np.prod([B.shape[1] for B in blocks]))
+        self.A = np.empty((len(self.kept), n))
+        for row, index in enumerate(self.kept):
+            vector = self.decompositions[0][2][index[0]]
+            for d in range(1, len(blocks)):
+                vector = np.multiply.outer(vector, self.decompositions[d][2][index[d]])
+            self.A[row] = products[tuple(index)] * vector.ravel(order="F")
+        self.data_shape = [B.shape[0] for B in blocks]
+        self.w_factors = [np.asarray(B, dtype=float).T @ np.asarray(B, dtype=float) for B in blocks]
+
+    def coefficients(self, m):
+        """``b`` of the data ``m`` (in the space of the blocks, length ∏ r_d, dimension 0 fastest)."""
+        data = np.reshape(m, self.data_shape, order="F")
+        core = apply_per_dimension(data, [u.T for u, _, _ in self.decompositions])
+        return core[tuple(self.kept.T)]
+
+
 def low_rank_factors(blocks, m, tolerance=RANK_TOLERANCE):
     """``(w_factors, A, b)`` for ``W = ⊗_d B_dᵀB_d`` and ``Y = (⊗_d B_d)ᵀ m``.
 
@@ -32,20 +62,5 @@ def low_rank_factors(blocks, m, tolerance=RANK_TOLERANCE):
     blocks (length ∏ r_d, dimension 0 fastest).  Returns ``w_factors[d] = B_dᵀB_d``,
     ``A`` (k x n, C-ordered) and ``b`` (k) with ``AᵀA ≈ W`` and ``Aᵀb ≈ Y``.
     """
-    decompositions = [np.linalg.svd(np.asarray(B, dtype=float), full_matrices=False) for B in blocks]
-    products = decompositions[0][1]
-    for _, s, _ in decompositions[1:]:
-        products = np.multiply.outer(products, s)
-    kept = np.argwhere(products**2 > tolerance * products.max() ** 2)
-    n = int(np.prod([B.shape[1] for B in blocks]))
-    A = np.empty((len(kept), n))
-    for row, index in enumerate(kept):
-        vector = decompositions[0][2][index[0]]
-        for d in range(1, len(blocks)):
-            vector = np.multiply.outer(vector, decompositions[d][2][index[d]])
-        A[row] = products[tuple(index)] * vector.ravel(order="F")
-    data = np.reshape(m, [B.shape[0] for B in blocks], order="F")
-    core = apply_per_dimension(data, [u.T for u, _, _ in decompositions])
-    b = core[tuple(kept.T)]
-    w_factors = [np.asarray(B, dtype=float).T @ np.asarray(B, dtype=float) for B in blocks]
-    return w_factors, A, b
+    basis = LowRankBasis(blocks, tolerance)
+    return basis.w_factors, basis.A, basis.coefficients(m)

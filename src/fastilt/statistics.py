@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from ._logging import get_logger
+from .inversion import RESULT_ATTRIBUTES
 
 __all__ = ["iltstats", "summarise_samples", "STATISTICS_KEYS"]
 
@@ -42,19 +43,6 @@ STATISTICS_KEYS = (
     "fit_conf_interval",
 )
 
-# Attributes of a finished inversion that a re-inversion neither needs nor
-# should ship to every worker process (they are rebuilt or reset by init/invert).
-_RESULT_ATTRIBUTES = (
-    "statistics",
-    "g",
-    "fit",
-    "residuals",
-    "g_old",
-    "g_list",
-    "gamma_list",
-    "Gamma2",
-    "convergence",
-)
 
 
 def _check_n(n):
@@ -70,7 +58,7 @@ def _check_n(n):
 def _template(iltdata):
     """A copy of ``iltdata`` without its results: what each re-inversion starts from."""
     template = copy.copy(iltdata)
-    for name in _RESULT_ATTRIBUTES:
+    for name in RESULT_ATTRIBUTES:
         template.__dict__.pop(name, None)
     template.inverted = False
     return copy.deepcopy(template)
@@ -148,7 +136,10 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
         Passed to ``invert(solver=...)`` of every re-inversion (which re-uses
         the ``backend`` of the original inversion where ``invert`` has one).
     n_jobs : int, default -1
-        joblib workers (loky backend); -1 uses all cores, 1 runs in this process.
+        joblib workers; -1 uses all cores (all workers of a Dask cluster), 1 runs
+        in this process.  The backend is joblib's default (loky) or the one set
+        by ``joblib.parallel_config``: ``with joblib.parallel_config(backend="dask"):``
+        runs the re-inversions on the active ``distributed`` client.
     verbose : int, default 1
         joblib's verbosity.
     random_seed : int, optional
@@ -224,7 +215,9 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     data_samples = [fit + scale * noise for noise in noise_samples]
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
-    results = Parallel(n_jobs=n_jobs, verbose=verbose, backend="loky")(
+    # joblib's default backend (loky) unless the caller chose another with
+    # joblib.parallel_config(backend=...), e.g. "dask" to run on a cluster.
+    results = Parallel(n_jobs=n_jobs, verbose=verbose)(
         delayed(_invert_sample)(template, sample, tau, kernel, parameters, solver)
         for sample in data_samples
     )

@@ -1,0 +1,61 @@
+"""The items of a batch in the compiled core: one plan of the system, ``n_jobs`` C++ threads.
+
+Per item only its data side is formed here (``Y``, and the low-rank ``b``);
+W, the penalty model and the solver's layout come from the template once.
+An item whose factorisation is not positive definite in floating point (the
+single inversion then finishes that step with SuperLU), and every item of a
+system that ``"auto"`` solves with SuperLU, is inverted by ``IltData.invert``
+as on its own.
+"""
+
+import numpy as np
+
+from .. import _core
+from ..compiled import plan_system
+from .alone import invert_alone
+
+__all__ = ["invert_compiled"]
+
+#: _core.invert_batch status of an item left to the single inversion.
+_NOT_POSITIVE_DEFINITE = 1
+
+
+def invert_compiled(template, stack, items, threads, bar, g, convergence, iterations):
+    """Invert ``stack[items]`` into the rows ``items`` of ``g``, ``convergence``, ``iterations``.
+
+    ``bar`` is a tqdm bar over the items; returns the solver's name.
+    """
+    model = template.penalty_model
+    W, _ = template._normal_equations()  # W formed once, by the template
+    kronecker = template._kronecker_form()
+    offsets = _core.PenaltyAssembler(model).offsets
+    plan = plan_system(model, W, model.size, "auto", None if kronecker is None else kronecker[0], offsets)
+    if plan.name == "superlu" or items.size == 0:
+        for i in items:
+            invert_alone(template, stack[i], i, "compiled", g, convergence, iterations)
+            bar.update(1)
+        return plan.name
+
+    Y = np.empty((items.size, model.size))
+    coefficients = None if plan.basis is None else np.empty((items.size, len(plan.basis.kept)))
+    for row, i in enumerate(items):
+        work = template.with_data(stack[i])
+        Y[row] = np.ravel(work._normal_equations()[1])
+        if coefficients is not None:
+            coefficients[row] = plan.coefficients(np.ravel(work.mcomp))
+
+    workers = [
+        _core.Iteration(model, y=np.zeros(model.size), maxloop=template.maxloop, conv_limit=template.conv_limit,
+                        **plan.iteration_arguments())
+        for _ in range(min(threads, items.size))
+    ]
+    g_start = None if template.g_guess is None else np.ravel(template.g_guess)
+
+    def progress(finished):
+        bar.update(finished - bar.n)
+
+    g_rows, conv_rows, its, status = _core.invert_batch(workers, Y, coefficients, g_start, progress)
+    g[items], convergence[items], iterations[items] = g_rows, conv_rows, its
+    for i in items[status == _NOT_POSITIVE_DEFINITE]:
+        invert_alone(template, stack[i], i, "compiled", g, convergence, iterations)
+    return plan.name
