@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from tqdm.auto import tqdm
 
 from . import validation as check
 from .configuration import resolve_configuration
@@ -35,6 +34,14 @@ def _warn(message):
     import warnings
 
     warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def _progress_bar(total):
+    # tqdm (and the multiprocessing lock it creates) only when a bar is shown:
+    # a silent inversion pays none of its start-up.
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="fastilt", unit="it")
 
 
 class IltData:
@@ -243,10 +250,10 @@ class IltData:
 
         g_list = [] if self.store_g else None
         gamma_list = [] if self.store_gamma else None
-        bar = tqdm(total=self.maxloop, disable=verbose <= 0, desc="fastilt", unit="it")
+        bar = _progress_bar(self.maxloop) if verbose > 0 else None
 
         def on_iteration(i, g_i, gamma_i):
-            if i >= 0:
+            if i >= 0 and bar is not None:
                 bar.update(1)
             if g_list is not None:
                 g_list.append(g_i.reshape(self.Nx, order="F"))
@@ -282,7 +289,8 @@ class IltData:
                     kronecker=self._kronecker_form(),
                 )
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
         self.inversion_time = round(time.time() - start, 3)
         done = sum(c is not None for c in convergence)
         if done < self.maxloop:
