@@ -1,5 +1,9 @@
 #include "split_band_cholesky.hpp"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include <algorithm>
 #include <climits>
 #include <exception>
@@ -16,12 +20,18 @@ namespace {
 const char kLower = 'L', kNo = 'N', kTranspose = 'T', kRight = 'R';
 const int kOne = 1;
 
-// The parts run on two threads where there are two blocks; an exception
-// thrown in one is rethrown after both are done.
+// The parts run on two threads where there are two blocks (and OpenMP may
+// use two: OMP_NUM_THREADS=1 keeps them on one); an exception thrown in one
+// is rethrown after both are done.
 template <typename Body>
 void for_each_part(int parts, const Body& body) {
   std::exception_ptr errors[2];
-#pragma omp parallel for num_threads(2) schedule(static, 1) if (parts > 1)
+#ifdef _OPENMP
+  const int threads = std::min(parts, omp_get_max_threads());
+#else
+  const int threads = 1;
+#endif
+#pragma omp parallel for num_threads(threads) schedule(static, 1) if (threads > 1)
   for (int p = 0; p < parts; ++p) {
     try {
       body(p);
