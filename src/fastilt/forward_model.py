@@ -126,7 +126,8 @@ def build_forward_model(data, K, config, p, sparse):
     per-dimension factors of ``K0comp``).  For dense kernels ``K0comp`` and
     ``W`` are left out: ``IltData`` forms them on first use, since for data
     inverted in every dimension they take gigabytes that the compiled low-rank
-    solver never needs.
+    solver never needs.  Sparse kernels with alt_g 0 keep ``W`` but not
+    ``K0comp`` (formed again on first use): the iterations need only ``W``.
     """
     ndim = data.ndim
     blocks, U = [], []
@@ -140,8 +141,9 @@ def build_forward_model(data, K, config, p, sparse):
 
     m = apply_per_dimension(data, [None if u is None else u.T for u in U]).ravel(order="F")[:, None]
     out = {"kernel_blocks": blocks, "U": U, "mcomp": m}
-    if sparse:
-        out["K0comp"] = kronecker_operator(blocks, sparse=True)
+    A = kronecker_operator(blocks, sparse=True) if sparse else None
+    if sparse and p["alt_g"] != 0:
+        out["K0comp"] = A
 
     alt_g, sigma = p["alt_g"], config["sigma"]
     weights = None
@@ -160,7 +162,7 @@ def build_forward_model(data, K, config, p, sparse):
             out["mcompbar"] = weights[:, None] * m
     if alt_g == 0:
         if sparse:
-            out["W"], out["Y"] = normal_equations(out["K0comp"], m, weights)
+            out["W"], out["Y"] = normal_equations(A, m, weights)
         else:
             out["Y"] = kronecker_transpose_apply(blocks, m if weights is None else weights[:, None] ** 2 * m)
     return out

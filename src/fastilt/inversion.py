@@ -184,7 +184,11 @@ class IltData:
     @functools.cached_property
     def K0comp(self):
         """ILTpy's compressed forward operator ``⊗_d B_d``, formed on first use."""
-        return kronecker_operator(self.kernel_blocks)
+        return kronecker_operator(self.kernel_blocks, sparse=self._sparse_kernels())
+
+    def _sparse_kernels(self):
+        """Did ``init`` take the sparse form (``K0comp`` or, for alt_g 0, ``W`` sparse)?"""
+        return sp.issparse(self.__dict__.get("K0comp", self.__dict__.get("W")))
 
     @functools.cached_property
     def W(self):
@@ -244,7 +248,7 @@ class IltData:
         elif callable(solver):
             self.solver_type = "user-defined"
         else:
-            self.solver_type = "default-sparse" if sp.issparse(self.__dict__.get("K0comp")) else "default-dense"
+            self.solver_type = "default-sparse" if self._sparse_kernels() else "default-dense"
         model = self.penalty_model
         g_guess = None if self.g_guess is None else self.g_guess.copy()
 
