@@ -98,3 +98,20 @@ def test_split_band_inversion_matches_fallback():
     assert rel_err(g_band, results["compiled", "dense"].g) <= 1e-8
     assert results["compiled", "band"].convergence == pytest.approx(results["python", None].convergence,
                                                                     rel=1e-6)
+
+
+def test_sparse_kernels_keep_w_and_form_k0comp_on_first_use():
+    # The band path needs only W: K0comp (ILTpy's attribute) is formed again when read.
+    import scipy.sparse as sp
+
+    from fastilt.forward_model import kronecker_operator
+
+    iltdata = pseudo2d(50, n_tau=6)
+    assert sp.issparse(iltdata.W) and "K0comp" not in iltdata.__dict__
+    K0comp = iltdata.K0comp
+    assert sp.issparse(K0comp)
+    expected = kronecker_operator(iltdata.kernel_blocks, sparse=True)
+    assert abs(K0comp - expected).max() == 0
+    assert abs(K0comp.T @ K0comp - iltdata.W).max() <= 1e-12 * abs(iltdata.W).max()
+    iltdata.invert(verbose=0, backend="python")
+    assert iltdata.solver_type == "default-sparse"
