@@ -224,7 +224,7 @@ def run_config(config, repeats, repeat_below, workdir):
     result = dict(config)
     result.update({key: float(np.median([r[key] for r in runs])) for key in ("wall_s", "cpu_s", "peak_rss_mb")})
     result.update(iterations=runs[0]["iterations"], unknowns=runs[0]["unknowns"], runs=len(runs),
-                  measured=time.strftime("%Y-%m-%d"))
+                  measured=f"{time.strftime('%Y-%m-%d')}, load {os.getloadavg()[0]:.1f}")  # shared machine
     print(
         f"  {config['case']:>8} {str(config['size']):>22} {config['backend']:>8} {str(config['solver']):>8}"
         f"  wall {result['wall_s']:8.2f} s  cpu {result['cpu_s']:8.2f} s  rss {result['peak_rss_mb']:7.0f} MB",
