@@ -3,8 +3,10 @@
 Cases (100 iterations each, ``conv_limit = 0`` so that every run does all of them):
 
 * ``pseudo2d``: synthetic CPMG-like data, 8 echo delays x N spectral points,
-  35 tau (N = 512 ... 32768), as in ILTpy's data-size study;
-* ``1d``: 1024 points, 100 tau;
+  35 tau (N = 512 ... 65536), as in ILTpy's data-size study;
+* ``1d``: 1024 points, 100 tau: warm (the median of repeated inversions in one
+  process) and fresh (``1d-fresh``: ``init`` and the first inversion in a new
+  process after ``import fastilt``: what a script pays for one inversion);
 * ``nd``: data inverted in every dimension (the low-rank solver): synthetic
   T1-T2 data 256 x 64 with tau 64 x 64 and 128 x 128, default parameters and
   with ``compress``; T1-T2-D data 48 x 32 x 24 with tau 32 x 32 x 16; the real
@@ -23,8 +25,9 @@ stops growing once the next size is predicted to take longer than its budget
 does: its time grows with n³ in the nD section).
 
 Run: ``.venv/bin/python benchmarks/bench_core.py`` (about 40 minutes on 2 cores);
-``--sections nd`` runs one section and replaces its rows in the saved results;
-``--quick`` for a smoke run.  Writes ``benchmarks/results/bench_core.{json,md,png}``.
+``--sections nd`` runs one section, ``--sizes 1024,4096`` and ``--series band,python``
+a part of the pseudo-2D one; the rows measured replace their saved rows, the
+others are kept (each row says when it was measured); ``--quick`` for a smoke run.  Writes ``benchmarks/results/bench_core.{json,md,png}``.
 """
 
 import argparse
@@ -45,8 +48,9 @@ RESULTS = HERE / "results"
 EXAMPLES = HERE.parent / "examples"
 
 SECTIONS = ("pseudo2d", "1d", "nd", "real")
+CASES = ("pseudo2d", "1d", "1d-fresh", "nd", "real")  # the table's order
 SMALL_REPEATS = 9  # timed inversions per process for the 1D and real-data problems
-PSEUDO2D_SIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768]
+PSEUDO2D_SIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
 PSEUDO2D_SERIES = [("compiled", "band"), ("compiled", "cholmod"), ("python", None)]
 ONE_D_SERIES = [("compiled", None), ("python", None)]
 #: name -> (data shape, tau sizes, parameters); in the order they are run, so
@@ -140,7 +144,7 @@ def real_problem(script):
 def build(case, size):
     if case == "pseudo2d":
         return pseudo2d_problem(size)
-    if case == "1d":
+    if case in ("1d", "1d-fresh"):
         return one_d_problem()
     if case == "nd":
         return real_problem(ND_REAL[1]) if size == ND_REAL[0] else nd_problem(size)
@@ -150,6 +154,8 @@ def build(case, size):
 # ------------------------------------------------------------- one measurement
 def measure(config, g_path):
     """Run one configuration in this process; returns its numbers."""
+    if config["case"] == "1d-fresh":
+        return measure_fresh(config, g_path)
     problems = build(config["case"], config["size"])
     small = config["case"] in ("1d", "real")
     if small:
@@ -180,6 +186,27 @@ def measure(config, g_path):
     }
 
 
+def measure_fresh(config, g_path):
+    """``import fastilt``, then ``init`` and one inversion timed: the first call in a new process."""
+    start_import = time.perf_counter()
+    import fastilt  # noqa: F401
+
+    start_wall, start_cpu = time.perf_counter(), time.process_time()
+    problems = build(config["case"], config["size"])
+    for iltdata in problems:
+        iltdata.invert(solver=config["solver"], verbose=0, backend=config["backend"])
+    wall, cpu = time.perf_counter() - start_wall, time.process_time() - start_cpu
+    np.save(g_path, np.concatenate([np.ravel(d.g) for d in problems]))
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "import_s": start_wall - start_import,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "iterations": int(sum(sum(c is not None for c in d.convergence) for d in problems)),
+        "unknowns": int(sum(np.size(d.g) for d in problems)),
+    }
+
+
 def run_in_subprocess(config, g_path):
     command = [sys.executable, __file__, "--one", json.dumps(config), "--g-out", str(g_path)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -196,7 +223,8 @@ def run_config(config, repeats, repeat_below, workdir):
         runs.append(run_in_subprocess(config, g_path))
     result = dict(config)
     result.update({key: float(np.median([r[key] for r in runs])) for key in ("wall_s", "cpu_s", "peak_rss_mb")})
-    result.update(iterations=runs[0]["iterations"], unknowns=runs[0]["unknowns"], runs=len(runs))
+    result.update(iterations=runs[0]["iterations"], unknowns=runs[0]["unknowns"], runs=len(runs),
+                  measured=f"{time.strftime('%Y-%m-%d')}, load {os.getloadavg()[0]:.1f}")  # shared machine
     print(
         f"  {config['case']:>8} {str(config['size']):>22} {config['backend']:>8} {str(config['solver']):>8}"
         f"  wall {result['wall_s']:8.2f} s  cpu {result['cpu_s']:8.2f} s  rss {result['peak_rss_mb']:7.0f} MB",
@@ -231,14 +259,19 @@ def run_all(args, workdir):
     if "pseudo2d" in args.sections:
         print("pseudo-2D, 8 x N, 35 tau, 100 iterations", flush=True)
         for backend, solver in PSEUDO2D_SERIES:
+            if (solver or backend) not in args.series:
+                continue
             budget = args.fallback_budget if backend == "python" else args.compiled_budget
             configs = [({"case": "pseudo2d", "size": n, "backend": backend, "solver": solver}, n)
-                       for n in PSEUDO2D_SIZES if n <= args.max_n]
+                       for n in args.sizes if n <= args.max_n]
             results += run_series(configs, args, workdir, budget, exponent=1.1)
     if "1d" in args.sections:
         print("1D, 1024 points, 100 tau, 100 iterations", flush=True)
         for backend, solver in ONE_D_SERIES:
             results += run_series([({"case": "1d", "size": 1024, "backend": backend, "solver": solver}, 1)],
+                                  args, workdir, np.inf, exponent=1)
+        for backend, solver in ONE_D_SERIES:
+            results += run_series([({"case": "1d-fresh", "size": 1024, "backend": backend, "solver": solver}, 1)],
                                   args, workdir, np.inf, exponent=1)
     if "nd" in args.sections:
         print("every dimension inverted, 100 iterations", flush=True)
@@ -281,8 +314,8 @@ def _seconds(value):
 
 def markdown_table(rows):
     lines = [
-        "| case | size | backend | solver | unknowns | wall (s) | CPU (s) | peak RSS (MB) | speed-up | ‖g−g_py‖/‖g_py‖ |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| case | size | backend | solver | unknowns | wall (s) | CPU (s) | peak RSS (MB) | speed-up | ‖g−g_py‖/‖g_py‖ | measured |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         size = f"8 x {r['size']}" if r["case"] == "pseudo2d" else str(r["size"])
@@ -290,7 +323,8 @@ def markdown_table(rows):
         diff = f"{r['rel_diff_g']:.1e}" if "rel_diff_g" in r else ""
         lines.append(
             f"| {r['case']} | {size} | {r['backend']} | {r['solver'] or 'auto'} | {r['unknowns']} | "
-            f"{_seconds(r['wall_s'])} | {_seconds(r['cpu_s'])} | {r['peak_rss_mb']:.0f} | {speedup} | {diff} |"
+            f"{_seconds(r['wall_s'])} | {_seconds(r['cpu_s'])} | {r['peak_rss_mb']:.0f} | {speedup} | {diff} | "
+            f"{r.get('measured', '')} |"
         )
     return "\n".join(lines)
 
@@ -335,6 +369,10 @@ def main(argv=None):
     parser.add_argument("--repeat-below", type=float, default=20.0, help="repeat only runs faster than this (s)")
     parser.add_argument("--fallback-budget", type=float, default=180.0, help="longest python fallback run (s)")
     parser.add_argument("--compiled-budget", type=float, default=300.0, help="longest compiled run (s)")
+    parser.add_argument("--sizes", default=",".join(map(str, PSEUDO2D_SIZES)),
+                        help="comma-separated N of the pseudo-2D series")
+    parser.add_argument("--series", default="band,cholmod,python",
+                        help="comma-separated pseudo-2D series: band, cholmod, python (the fallback)")
     parser.add_argument("--sections", default=",".join(SECTIONS),
                         help=f"comma-separated subset of {','.join(SECTIONS)}; rows of other sections "
                              "are kept from the saved results")
@@ -346,6 +384,8 @@ def main(argv=None):
         print(json.dumps(measure(json.loads(args.one), args.g_out)))
         return
     args.sections = [name for name in args.sections.split(",") if name]
+    args.sizes = sorted(int(n) for n in args.sizes.split(",") if n)
+    args.series = [name for name in args.series.split(",") if name]
     unknown = set(args.sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
@@ -360,9 +400,15 @@ def main(argv=None):
         rows = compare(run_all(args, workdir))
     args.outdir.mkdir(parents=True, exist_ok=True)
     saved = args.outdir / "bench_core.json"
-    if saved.exists():  # keep the rows of the sections not run now
-        kept = [r for r in json.loads(saved.read_text())["rows"] if r["case"] not in args.sections]
-        rows = sorted(kept + rows, key=lambda r: SECTIONS.index(r["case"]))
+    if saved.exists():  # keep the rows not measured now
+        def key(r):
+            return r["case"], str(r["size"]), r["backend"], r["solver"]
+
+        measured = {key(r) for r in rows}
+        kept = [r for r in json.loads(saved.read_text())["rows"] if key(r) not in measured]
+        order = {series: i for i, series in enumerate(PSEUDO2D_SERIES)}
+        rows = sorted(kept + rows, key=lambda r: (CASES.index(r["case"]), order.get((r["backend"], r["solver"]), 0),
+                                                  r["size"] if r["case"] == "pseudo2d" else 0))
     table = markdown_table(rows)
     header = f"fastilt {fastilt.__version__}, {machine_line()}; medians of up to {args.repeats} runs."
     (args.outdir / "bench_core.md").write_text(f"{header}\n\n{table}\n")

@@ -73,6 +73,34 @@ Csc lower_triangle(const py::handle& indptr, const py::handle& indices, const py
                : lower_columns<std::int64_t>(indptr, indices, values, n);
 }
 
+// W's CSC (or CSR: the same for a symmetric matrix) arrays, read in place by
+// the core; the arrays stay alive as long as the core holds the view.
+CscView csc_view(const py::handle& indptr_obj, const py::handle& indices_obj, const py::handle& data_obj,
+                 std::int64_t n) {
+  const bool int32 = py::isinstance<py::array_t<std::int32_t>>(indptr_obj) &&
+                     py::isinstance<py::array_t<std::int32_t>>(indices_obj);
+  using I32Array = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+  const py::array indptr = int32 ? py::array(indptr_obj.cast<I32Array>()) : py::array(indptr_obj.cast<IArray>());
+  const py::array indices = int32 ? py::array(indices_obj.cast<I32Array>()) : py::array(indices_obj.cast<IArray>());
+  const auto data = data_obj.cast<DArray>();
+  if (indptr.size() != n + 1 || indices.size() != data.size())
+    throw py::value_error("W must be given as the CSC arrays of an n x n matrix");
+  const std::int64_t nnz = int32 ? static_cast<const std::int32_t*>(indptr.data())[n]
+                                 : static_cast<const std::int64_t*>(indptr.data())[n];
+  if (nnz > data.size()) throw py::value_error("W's indptr points past its data");
+  auto* kept = new py::object(py::make_tuple(indptr, indices, data));
+  CscView view;
+  view.indptr = indptr.data();
+  view.indices = indices.data();
+  view.wide_indices = !int32;
+  view.data = data.data();
+  view.owner = std::shared_ptr<const void>(kept, [](const void* p) {
+    py::gil_scoped_acquire gil;
+    delete static_cast<const py::object*>(p);
+  });
+  return view;
+}
+
 template <typename T>
 T attr(const py::handle& obj, const char* name) {
   return obj.attr(name).cast<T>();
@@ -212,8 +240,9 @@ std::unique_ptr<LinearSystem> make_system(const PenaltyAssembler& assembler, con
   if (layout == "dense")
     return std::make_unique<NormalEquations>(NormalEquations::dense(grid, gamma, to_vector(arrays["w"])));
   if (layout == "band")
-    return std::make_unique<NormalEquations>(
-        NormalEquations::band(grid, gamma, lower_w(), arrays["kd"].cast<std::int64_t>()));
+    return std::make_unique<NormalEquations>(NormalEquations::band(
+        grid, gamma, csc_view(arrays["indptr"], arrays["indices"], arrays["w"], grid.size),
+        arrays["kd"].cast<std::int64_t>()));
   if (layout == "sparse")
     return std::make_unique<NormalEquations>(
         NormalEquations::sparse(grid, gamma, lower_w(), arrays["natural"].cast<bool>()));
@@ -287,6 +316,8 @@ PYBIND11_MODULE(_core, m) {
             it.complete(to_vector(g), with_gil(callback));
           },
           py::arg("g"), py::arg("callback") = py::none())
+      .def("release_system", &Iteration::release_system,
+           "Free the linear system (its factor) once no more iterations are needed.")
       .def_property_readonly("finished", &Iteration::finished)
       .def_property_readonly("next_iteration", &Iteration::next_iteration)
       .def_property_readonly("g", [](const Iteration& it) {

@@ -29,11 +29,16 @@ void Iteration::start(const std::vector<double>& g0) {
   g_ = g0;
 }
 
+LinearSystem& Iteration::system() {
+  if (!system_) throw std::logic_error("the linear system was released");
+  return *system_;
+}
+
 void Iteration::start_from_solve() {
   assembler_.reset();
   convergence_.clear();
   g_.resize(y_.size());
-  const BlasThreads blas(system_->blas_threads());
+  const BlasThreads blas(system().blas_threads());
   system_->solve(assembler_.gamma(), y_.data(), g_.data());
 }
 
@@ -54,7 +59,8 @@ void Iteration::accept(std::vector<double>& g_next, const IterationCallback& cal
 }
 
 void Iteration::run(const IterationCallback& callback) {
-  const BlasThreads blas(system_->blas_threads());
+  if (finished()) return;
+  const BlasThreads blas(system().blas_threads());
   while (!finished()) {
     assembler_.assemble(g_.data(), next_iteration());
     system_->solve(assembler_.gamma(), y_.data(), next_.data());

@@ -34,6 +34,10 @@ class Iteration {
   void run(const IterationCallback& callback);
   void complete(const std::vector<double>& g_next, const IterationCallback& callback);
 
+  // Frees the linear system (its factor, the largest array of a pseudo-2D
+  // inversion) once the results are all that is read: after the last iteration.
+  void release_system() { system_.reset(); }
+
   bool finished() const;
   int next_iteration() const { return static_cast<int>(convergence_.size()); }
   int maxloop() const { return maxloop_; }
@@ -44,6 +48,7 @@ class Iteration {
 
  private:
   void accept(std::vector<double>& g_next, const IterationCallback& callback);
+  LinearSystem& system();
 
   PenaltyAssembler assembler_;
   std::unique_ptr<LinearSystem> system_;

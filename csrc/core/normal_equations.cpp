@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "../linalg/cholesky.hpp"
+#include "../linalg/split_band_cholesky.hpp"
 #include "sparse_cholesky.hpp"
 
 namespace fastilt {
@@ -31,23 +32,64 @@ NormalEquations NormalEquations::dense(const Grid& grid, const StencilMatrix&, s
   return eq;
 }
 
-NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma, Csc lower_w,
+namespace {
+
+// A CSC index array of either width.
+template <typename Index>
+const Index* as_indices(const void* p) {
+  return static_cast<const Index*>(p);
+}
+
+// Every entry of the symmetric CSC `w` within kd of the diagonal?
+template <typename Index>
+void check_band(const CscView& w, std::int64_t n, std::int64_t kd) {
+  const Index* indptr = as_indices<Index>(w.indptr);
+  const Index* indices = as_indices<Index>(w.indices);
+  if (indptr[0] != 0) throw std::invalid_argument("W's indptr must start at 0");
+  for (std::int64_t j = 0; j < n; ++j) {
+    if (indptr[j] > indptr[j + 1]) throw std::invalid_argument("W's indptr must not decrease");
+    for (std::int64_t s = indptr[j]; s < indptr[j + 1]; ++s) {
+      const std::int64_t i = indices[s];
+      if (i < 0 || i >= n) throw std::invalid_argument("W has a row index out of range");
+      if (i > j + kd || j > i + kd) throw std::invalid_argument("W is wider than the bandwidth");
+    }
+  }
+}
+
+}  // namespace
+
+NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma, CscView w,
                                       std::int64_t kd) {
   NormalEquations eq(Layout::Band, grid);
   const std::int64_t n = eq.n_;
   for (std::int64_t lin : gamma.linear)
     if (lin > kd) throw std::invalid_argument("bandwidth smaller than the stencil of Γ");
-  if (static_cast<std::int64_t>(lower_w.indptr.size()) != n + 1)
-    throw std::invalid_argument("W must be n x n");
-  for (std::int64_t j = 0; j < n; ++j)
-    for (std::int64_t s = lower_w.indptr[j]; s < lower_w.indptr[j + 1]; ++s)
-      if (lower_w.indices[s] > j + kd) throw std::invalid_argument("W is wider than the bandwidth");
+  w.wide_indices ? check_band<std::int64_t>(w, n, kd) : check_band<std::int32_t>(w, n, kd);
   eq.kd_ = kd;
-  eq.indptr_ = std::move(lower_w.indptr);
-  eq.indices_ = std::move(lower_w.indices);
-  eq.base_ = std::move(lower_w.data);
-  eq.assembled_.resize((kd + 1) * n);
+  eq.w_ = std::move(w);
+  eq.band_ = std::make_unique<SplitBandCholesky>(n, kd, SplitBandCholesky::default_blocks(n, kd));
   return eq;
+}
+
+template <typename Index>
+void NormalEquations::fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end) {
+  // Row i of the lower triangle holds W(i, j) = W(j, i) for j <= i: the upper
+  // part of W's column i.  Γ's slot o holds entry (j + lin_o, j) at j.
+  const Index* indptr = as_indices<Index>(w_.indptr);
+  const Index* indices = as_indices<Index>(w_.indices);
+  const double* w = w_.data;
+  const std::int64_t n = n_;
+  const std::size_t noff = gamma.offsets.size();
+  double* a = band_->storage();
+  for (std::int64_t i = begin; i < end; ++i) {
+    const SplitBandCholesky::Row row = band_->begin_row(i);
+    for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
+      if (indices[s] <= i) a[row.origin + indices[s] * row.step] += w[s];
+    for (std::size_t o = 0; o < noff; ++o) {
+      const std::int64_t j = i - gamma.linear[o];
+      if (j >= 0) a[row.origin + j * row.step] += gamma.values[o * n + j];
+    }
+  }
 }
 
 NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& gamma,
@@ -117,61 +159,40 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
   const std::int64_t n = n_;
   const double* base = base_.data();
   double* a = assembled_.data();
-  if (layout_ == Layout::Band) {
-    // LAPACK lower band storage: entry (i, j) at a[(i - j) + j * (kd + 1)].
-    const std::int64_t ld = kd_ + 1;
-    const std::int64_t* indptr = indptr_.data();
-    const std::int64_t* indices = indices_.data();
-#pragma omp parallel for if (n > kParallelChunk)
-    for (std::int64_t j = 0; j < n; ++j) {
-      double* column = a + j * ld;
-      std::fill(column, column + ld, 0.0);
-      for (std::int64_t s = indptr[j]; s < indptr[j + 1]; ++s) column[indices[s] - j] += base[s];
-    }
-  } else {
-    const std::int64_t size = static_cast<std::int64_t>(base_.size());
+  const std::int64_t size = static_cast<std::int64_t>(base_.size());
 #pragma omp parallel for if (size > kParallelCopy)
-    for (std::int64_t s = 0; s < size; ++s) a[s] = base[s];
-  }
+  for (std::int64_t s = 0; s < size; ++s) a[s] = base[s];
   for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {
     const double* v = gamma.values.data() + o * n;
     const std::int64_t lin = gamma.linear[o];
-    switch (layout_) {
-      case Layout::Dense:  // entry (i + lin, i) of the column-major matrix
-        for (std::int64_t i = 0; i + lin < n; ++i) a[(i + lin) + i * n] += v[i];
-        break;
-      case Layout::Band: {  // LAPACK lower band storage: ab[lin + i * (kd + 1)]
-        const std::int64_t ld = kd_ + 1;
+    if (layout_ == Layout::Dense) {  // entry (i + lin, i) of the column-major matrix
+      for (std::int64_t i = 0; i + lin < n; ++i) a[(i + lin) + i * n] += v[i];
+    } else {
+      const std::int64_t* pos = slot_position_.data() + o * n;
 #pragma omp parallel for if (n > kParallelChunk)
-        for (std::int64_t i = 0; i < n - lin; ++i) a[lin + i * ld] += v[i];
-        break;
-      }
-      case Layout::Sparse: {
-        const std::int64_t* pos = slot_position_.data() + o * n;
-#pragma omp parallel for if (n > kParallelChunk)
-        for (std::int64_t i = 0; i < n; ++i)
-          if (pos[i] >= 0) a[pos[i]] += v[i];
-        break;
-      }
+      for (std::int64_t i = 0; i < n; ++i)
+        if (pos[i] >= 0) a[pos[i]] += v[i];
     }
   }
 }
 
 void NormalEquations::solve(const StencilMatrix& gamma, const double* y, double* x) {
+  if (layout_ == Layout::Band) {
+    band_->factor([&](std::int64_t begin, std::int64_t end) {
+      w_.wide_indices ? fill_band_rows<std::int64_t>(gamma, begin, end)
+                      : fill_band_rows<std::int32_t>(gamma, begin, end);
+    });
+    std::copy(y, y + n_, x);
+    band_->solve(x);
+    return;
+  }
   add_gamma(gamma);
   std::copy(y, y + n_, x);
-  switch (layout_) {
-    case Layout::Dense:
-      dense_cholesky_factor(assembled_.data(), n_);
-      dense_cholesky_solve(assembled_.data(), n_, x, 1);
-      break;
-    case Layout::Band:
-      band_cholesky_factor(assembled_.data(), n_, kd_);
-      band_cholesky_solve(assembled_.data(), n_, kd_, x, 1);
-      break;
-    case Layout::Sparse:
-      cholmod_->solve(assembled_.data(), x, 1);
-      break;
+  if (layout_ == Layout::Dense) {
+    dense_cholesky_factor(assembled_.data(), n_);
+    dense_cholesky_solve(assembled_.data(), n_, x, 1);
+  } else {
+    cholmod_->solve(assembled_.data(), x, 1);
   }
 }
 

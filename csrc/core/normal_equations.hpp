@@ -1,7 +1,8 @@
 // The regularised normal equations (W + Γ) g = Y in the layout of the solver:
-// dense (LAPACK dpotrf), band (LAPACK dpbtrf) or sparse CSC (CHOLMOD).
+// dense (LAPACK dpotrf), band (LAPACK dpbtrf, two halves on two cores: see
+// SplitBandCholesky) or sparse CSC (CHOLMOD).
 // W is fixed for an inversion; Γ arrives in stencil storage each iteration and
-// is added onto a copy of W before the factorisation.
+// is added onto W before the factorisation.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,17 @@
 namespace fastilt {
 
 class CholmodSolver;
+class SplitBandCholesky;
+
+// The CSC arrays of a symmetric matrix (both triangles), read in place:
+// SciPy's 32- or 64-bit indices; `owner` keeps the memory alive.
+struct CscView {
+  const void* indptr = nullptr;
+  const void* indices = nullptr;
+  bool wide_indices = true;  // std::int64_t, else std::int32_t
+  const double* data = nullptr;
+  std::shared_ptr<const void> owner;
+};
 
 enum class Layout { Dense, Band, Sparse };
 
@@ -22,10 +34,11 @@ class NormalEquations : public LinearSystem {
  public:
   // Dense: `w` is n x n column-major (lower triangle read).
   static NormalEquations dense(const Grid& grid, const StencilMatrix& gamma, std::vector<double> w);
-  // Band: `lower_w` is W's lower triangle, every entry within kd of the
-  // diagonal.  Only W's entries are kept; they are spread into LAPACK band
-  // storage each iteration (the band of a pseudo-2D system is ~4x larger).
-  static NormalEquations band(const Grid& grid, const StencilMatrix& gamma, Csc lower_w, std::int64_t kd);
+  // Band: `w` is all of W (read in place, not copied), every entry within kd
+  // of the diagonal.  W's entries are spread into the band storage each
+  // iteration (the band of a pseudo-2D system is ~4x larger than W), each
+  // half of the band by the thread that factors it.
+  static NormalEquations band(const Grid& grid, const StencilMatrix& gamma, CscView w, std::int64_t kd);
   // Sparse: `lower_w` is W's lower triangle; the pattern is extended by the
   // stencil of Γ and analysed once (ordering: see CholmodSolver).
   static NormalEquations sparse(const Grid& grid, const StencilMatrix& gamma, const Csc& lower_w,
@@ -43,14 +56,20 @@ class NormalEquations : public LinearSystem {
  private:
   NormalEquations(Layout layout, const Grid& grid);
   void add_gamma(const StencilMatrix& gamma);
+  // Band: rows [begin, end) of W + Γ into band_.
+  template <typename Index>
+  void fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end);
 
   Layout layout_;
   Grid grid_;
   std::int64_t n_ = 0, kd_ = 0;
   std::vector<double> base_;       // W: dense, or the values of pattern_
-  std::vector<double> assembled_;  // W + Γ (factored in place for dense/band)
-  // Band: the lower triangle of W; sparse: that of W + Γ.
+  std::vector<double> assembled_;  // W + Γ (factored in place for dense)
+  // Sparse layout: the lower triangle of W + Γ.
   std::vector<std::int64_t> indptr_, indices_;
+  // Band layout:
+  CscView w_;
+  std::unique_ptr<SplitBandCholesky> band_;
   // Sparse layout only:
   std::vector<std::int64_t> slot_position_;  // per stencil slot (o * n + i), -1 if unused
   std::unique_ptr<CholmodSolver> cholmod_;

@@ -87,9 +87,7 @@ PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
   for (const auto& d : gamma_.offsets) gamma_.linear.push_back(grid_.linear(d));
   const std::size_t n = static_cast<std::size_t>(grid_.size);
   gamma_.values.assign(gamma_.offsets.size() * n, 0.0);
-  previous_.assign(gamma_.values.size(), 0.0);
   sqrt_gamma_.assign(dirs_.size(), std::vector<double>(n));
-  inv_gamma_.assign(dirs_.size(), std::vector<double>(n));
   work_.resize(n);
   work2_.resize(n);
   reset();
@@ -99,7 +97,6 @@ void PenaltyAssembler::reset() {
   const std::size_t n = static_cast<std::size_t>(grid_.size);
   std::fill(gamma_.values.begin(), gamma_.values.end(), 0.0);
   std::fill(gamma_.values.begin(), gamma_.values.begin() + n, schedule_.initial_scale);
-  previous_ = gamma_.values;
   cz_.assign(dirs_.size(), std::vector<double>(n, 0.0));
 }
 
@@ -132,7 +129,6 @@ void PenaltyAssembler::uniform_weights(const double* g) {
 #pragma omp parallel for if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
       const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
-      inv_gamma_[k][i] = inv;
       c[i] = std::sqrt(1 / inv);
     }
   }
@@ -148,6 +144,7 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
     const Offset back = negate(dir.step);
     const std::int64_t lin = grid_.linear(dir.step);
     const double dq = dir.delta_q;
+    const double* sqrt_gamma = sqrt_gamma_[k].data();
 #pragma omp parallel for if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
       Coords x;
@@ -161,7 +158,7 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
         crossing = dq * (1 - s * around);
       }
       work_[i] = std::min(crossing / (dir.alpha_d * dq * dq * dq),
-                          schedule_.zc_max / inv_gamma_[k][i]);
+                          schedule_.zc_max * sqrt_gamma[i] * sqrt_gamma[i]);  // zc_max γ
     }
     moving_max(grid_, grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
     std::vector<double>& cz = cz_[k];
@@ -212,10 +209,21 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   uniform_weights(g);
   const bool zc = schedule_.reg_zc && iteration > schedule_.zc_on;
   if (zc) zero_crossing_weights(g, iteration);
-  // Γ of the last iteration, for blending.
-  std::swap(previous_, gamma_.values);
-  std::fill(gamma_.values.begin(), gamma_.values.end(), 0.0);
+  // Γ := (1 - ratio) Γ_previous + weight Γ_new, in place (no second copy of
+  // Γ): the previous Γ is scaled by (1 - ratio) / weight, the new terms are
+  // added, and the sum is scaled by weight.
+  const double ratio = schedule_.gamma_ratio(iteration);
+  const double weight = ratio * schedule_.alpha_00;
+  const std::int64_t size = static_cast<std::int64_t>(gamma_.values.size());
   double* values = gamma_.values.data();
+  if (ratio != 1.0 && weight == 0.0) {  // nothing new enters Γ
+#pragma omp parallel for if (size > kParallelChunk)
+    for (std::int64_t s = 0; s < size; ++s) values[s] *= 1 - ratio;
+    return;
+  }
+  const double kept = ratio == 1.0 ? 0.0 : (1 - ratio) / weight;
+#pragma omp parallel for if (size > kParallelChunk)
+  for (std::int64_t s = 0; s < size; ++s) values[s] = kept == 0.0 ? 0.0 : kept * values[s];
 
   // Row r writes only to columns within reach_ of r, so chunks longer than
   // 2 * reach_ that are not neighbours never touch the same entry: the even
@@ -236,13 +244,8 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
     }
     values[i] += diagonal;
   }
-  const double scale = schedule_.alpha_00;
-  const double ratio = schedule_.gamma_ratio(iteration);
-  const std::int64_t size = static_cast<std::int64_t>(gamma_.values.size());
-  const double* previous = previous_.data();
 #pragma omp parallel for if (size > kParallelChunk)
-  for (std::int64_t s = 0; s < size; ++s)
-    values[s] = ratio == 1.0 ? scale * values[s] : ratio * scale * values[s] + (1 - ratio) * previous[s];
+  for (std::int64_t s = 0; s < size; ++s) values[s] *= weight;
 }
 
 }  // namespace fastilt

@@ -77,9 +77,7 @@ class PenaltyAssembler {
   std::int64_t reach_ = 0;  // largest |linear index| of a row point
 
   StencilMatrix gamma_;
-  std::vector<double> previous_;                  // Γ of the last iteration
   std::vector<std::vector<double>> sqrt_gamma_;   // per direction: sqrt(γ_k)
-  std::vector<std::vector<double>> inv_gamma_;    // per direction: 1/γ_k
   std::vector<std::vector<double>> cz_;           // zero-crossing state
   std::vector<double> work_, work2_;
 };

@@ -12,6 +12,7 @@
 
 #include "cholesky.hpp"
 #include "errors.hpp"
+#include "split_band_cholesky.hpp"
 #ifdef FASTILT_HAVE_CHOLMOD
 #include "cholmod_solver.hpp"
 #endif
@@ -110,6 +111,40 @@ py::array_t<double> band_solve(const BandCholesky& f, const DArray& b) {
   return rhs_result(x, b);
 }
 
+// SplitBandCholesky of a matrix in (kd+1, n) lower band storage; `blocks`
+// None: the solver's own choice.
+std::unique_ptr<fastilt::SplitBandCholesky> make_split_band(const DArray& ab, const py::object& blocks) {
+  if (ab.ndim() != 2 || ab.shape(0) < 1) throw py::value_error("ab must be 2-D with shape (kd+1, n)");
+  const std::int64_t kd = ab.shape(0) - 1, n = ab.shape(1);
+  const int count = blocks.is_none() ? fastilt::SplitBandCholesky::default_blocks(n, kd) : blocks.cast<int>();
+  if (count != 1 && count != 2) throw py::value_error("blocks must be 1, 2 or None, got " + std::to_string(count));
+  if (count == 2 && (kd < 1 || n < 3 * kd))
+    throw py::value_error("blocks=2 needs kd >= 1 and n >= 3 kd (got n = " + std::to_string(n) +
+                          ", kd = " + std::to_string(kd) + ")");
+  const std::vector<double> band = to_colmajor(ab);
+  py::gil_scoped_release nogil;
+  auto f = std::make_unique<fastilt::SplitBandCholesky>(n, kd, count);
+  f->factor([&](std::int64_t begin, std::int64_t end) {
+    double* a = f->storage();
+    for (std::int64_t i = begin; i < end; ++i) {
+      const auto row = f->begin_row(i);
+      for (std::int64_t j = std::max<std::int64_t>(0, i - kd); j <= i; ++j)
+        a[row.origin + j * row.step] = band[(i - j) + j * (kd + 1)];
+    }
+  });
+  return f;
+}
+
+py::array_t<double> split_band_solve(const fastilt::SplitBandCholesky& f, const DArray& b) {
+  py::ssize_t nrhs = 0;
+  std::vector<double> x = rhs_colmajor(b, f.n(), nrhs);
+  {
+    py::gil_scoped_release nogil;
+    for (py::ssize_t k = 0; k < nrhs; ++k) f.solve(x.data() + k * f.n());
+  }
+  return rhs_result(x, b);
+}
+
 #ifdef FASTILT_HAVE_CHOLMOD
 using I64Array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 using CArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
@@ -170,6 +205,18 @@ PYBIND11_MODULE(_linalg, m) {
       .def("solve", &band_solve, py::arg("b"), "Solve A x = b; b: (n,) or (n, k).")
       .def_property_readonly("n", &BandCholesky::n)
       .def_property_readonly("kd", &BandCholesky::kd);
+
+  py::class_<fastilt::SplitBandCholesky>(
+      m, "SplitBandCholesky",
+      "Cholesky factor of an SPD band matrix, its two halves factored concurrently\n"
+      "(nested dissection with a separator of kd rows): the band factor up to rounding.")
+      .def(py::init(&make_split_band), py::arg("ab"), py::arg("blocks") = py::none(),
+           "ab: (kd+1, n) lower band storage as for BandCholesky; blocks: 1, 2 or None\n"
+           "(two from 64 (kd + 1) rows). Raises NotPositiveDefiniteError.")
+      .def("solve", &split_band_solve, py::arg("b"), "Solve A x = b; b: (n,) or (n, k).")
+      .def_property_readonly("n", &fastilt::SplitBandCholesky::n)
+      .def_property_readonly("kd", &fastilt::SplitBandCholesky::kd)
+      .def_property_readonly("blocks", &fastilt::SplitBandCholesky::blocks);
 
   m.def(
       "cholesky_solve_banded",

@@ -49,6 +49,22 @@ void dgemv_(const char* trans, const int* m, const int* n, const double* alpha, 
             const int* lda, const double* x, const int* incx, const double* beta, double* y,
             const int* incy, std::size_t trans_len);
 
+// BLAS: solve op(A) x = b for a triangular band A with k off-diagonals.
+void dtbsv_(const char* uplo, const char* trans, const char* diag, const int* n, const int* k,
+            const double* a, const int* lda, double* x, const int* incx, std::size_t uplo_len,
+            std::size_t trans_len, std::size_t diag_len);
+
+// BLAS: solve op(A) x = b for a triangular A.
+void dtrsv_(const char* uplo, const char* trans, const char* diag, const int* n, const double* a,
+            const int* lda, double* x, const int* incx, std::size_t uplo_len, std::size_t trans_len,
+            std::size_t diag_len);
+
+// BLAS: B = alpha B op(A)^{-1} (side 'R') for a triangular A.
+void dtrsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m,
+            const int* n, const double* alpha, const double* a, const int* lda, double* b,
+            const int* ldb, std::size_t side_len, std::size_t uplo_len, std::size_t transa_len,
+            std::size_t diag_len);
+
 // OpenBLAS's thread control, declared weak: other BLAS libraries lack it and
 // the symbols are then null (see BlasThreads in cholesky.hpp).
 int openblas_get_num_threads(void) __attribute__((weak));

@@ -211,6 +211,7 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
             it.run(callback)
         except NotPositiveDefiniteError:
             it.complete(solve_elsewhere(), callback)
+    it.release_system()  # Γ below is built without the factor still held
     convergence = list(it.convergence) + [None] * (maxloop - it.next_iteration)
     return it.g, gamma_now(), convergence, it.zero_crossing_state
 

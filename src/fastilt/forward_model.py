@@ -139,7 +139,8 @@ def build_forward_model(data, K, config, p, sparse):
     per-dimension factors of ``K0comp``).  For dense kernels ``K0comp`` and
     ``W`` are left out: ``IltData`` forms them on first use, since for data
     inverted in every dimension they take gigabytes that the compiled low-rank
-    solver never needs.
+    solver never needs.  Sparse kernels with alt_g 0 keep ``W`` but not
+    ``K0comp`` (formed again on first use): the iterations need only ``W``.
     """
     ndim = data.ndim
     blocks, U = [], []
@@ -152,8 +153,9 @@ def build_forward_model(data, K, config, p, sparse):
         blocks.append(block)
 
     out = {"kernel_blocks": blocks, "U": U}
-    if sparse:
-        out["K0comp"] = kronecker_operator(blocks, sparse=True)
+    A = kronecker_operator(blocks, sparse=True) if sparse else None
+    if sparse and p["alt_g"] != 0:
+        out["K0comp"] = A  # alt_g 0 needs only W and Y: K0comp is formed again on first use
 
     alt_g, sigma = p["alt_g"], config["sigma"]
     weights = None
@@ -169,8 +171,8 @@ def build_forward_model(data, K, config, p, sparse):
         weights = 1.0 / Sigma.ravel(order="F")
         out["isigma"] = sp.diags_array(weights)
     if alt_g == 0 and sparse:
-        out["W"] = normal_matrix(out["K0comp"], weights)
-    out.update(data_terms(compress_data(data, U), blocks, out.get("K0comp"), weights, alt_g))
+        out["W"] = normal_matrix(A, weights)
+    out.update(data_terms(compress_data(data, U), blocks, A, weights, alt_g))
     return out
 
 

@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from tqdm.auto import tqdm
 
 from . import validation as check
 from .configuration import resolve_configuration
@@ -52,6 +51,14 @@ RESULT_ATTRIBUTES = (
     "Gamma2",
     "convergence",
 )
+
+
+def _progress_bar(total):
+    # tqdm (and the multiprocessing lock it creates) only when a bar is shown:
+    # a silent inversion pays none of its start-up.
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="fastilt", unit="it")
 
 
 class IltData:
@@ -329,7 +336,8 @@ class IltData:
         item.inverted = False
         item.data = data.reshape(self.data.shape)
         weights = self.isigma.diagonal() if "isigma" in self.__dict__ else None
-        sparse_operator = self.__dict__.get("K0comp") if sp.issparse(self.__dict__.get("K0comp")) else None
+        # Sparse kernels: Y from the sparse K0comp, as init formed it (formed once, then shared).
+        sparse_operator = self.K0comp if self._sparse_kernels() else None
         item.__dict__.update(
             data_terms(compress_data(item.data, self.U), self.kernel_blocks, sparse_operator, weights, self.alt_g)
         )
@@ -365,7 +373,11 @@ class IltData:
     @functools.cached_property
     def K0comp(self):
         """ILTpy's compressed forward operator ``⊗_d B_d``, formed on first use."""
-        return kronecker_operator(self.kernel_blocks)
+        return kronecker_operator(self.kernel_blocks, sparse=self._sparse_kernels())
+
+    def _sparse_kernels(self):
+        """Did ``init`` take the sparse form (``K0comp`` or, for alt_g 0, ``W`` sparse)?"""
+        return sp.issparse(self.__dict__.get("K0comp", self.__dict__.get("W")))
 
     @functools.cached_property
     def W(self):
@@ -471,16 +483,16 @@ class IltData:
         elif callable(solver):
             self.solver_type = "user-defined"
         else:
-            self.solver_type = "default-sparse" if sp.issparse(self.__dict__.get("K0comp")) else "default-dense"
+            self.solver_type = "default-sparse" if self._sparse_kernels() else "default-dense"
         model = self.penalty_model
         g_guess = None if self.g_guess is None else self.g_guess.copy()
 
         g_list = [] if self.store_g else None
         gamma_list = [] if self.store_gamma else None
-        bar = tqdm(total=self.maxloop, disable=verbose <= 0, desc="fastilt", unit="it")
+        bar = _progress_bar(self.maxloop) if verbose > 0 else None
 
         def on_iteration(i, g_i, gamma_i):
-            if i >= 0:
+            if i >= 0 and bar is not None:
                 bar.update(1)
             if g_list is not None:
                 g_list.append(g_i.reshape(self.Nx, order="F"))
@@ -516,7 +528,8 @@ class IltData:
                     kronecker=self._kronecker_form(),
                 )
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
         self.inversion_time = round(time.time() - start, 3)
         done = sum(c is not None for c in convergence)
         if done < self.maxloop:

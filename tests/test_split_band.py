@@ -1,0 +1,117 @@
+"""The band Cholesky factored as two halves on two cores (fastilt._linalg.SplitBandCholesky)
+against the serial band solver, SciPy and, inside an inversion, the python fallback."""
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+import fastilt as ilt
+from fastilt import _linalg
+
+
+def rel_err(x, ref):
+    return np.linalg.norm(x - ref) / np.linalg.norm(ref)
+
+
+def random_band(n, kd, rng, shift=None):
+    """(kd+1, n) lower band storage of a random SPD band matrix (diagonally dominant by `shift`)."""
+    ab = rng.standard_normal((kd + 1, n))
+    for d in range(1, kd + 1):
+        ab[d, n - d :] = 0.0  # outside the matrix
+    ab[0] = np.abs(ab[0]) + (2 * kd + 1 if shift is None else shift)
+    return ab
+
+
+@pytest.mark.parametrize("n, kd", [(9, 3), (10, 3), (40, 1), (101, 10), (1000, 7), (3000, 40)])
+@pytest.mark.parametrize("blocks", [1, 2])
+def test_matches_scipy_and_serial_band(n, kd, blocks):
+    rng = np.random.default_rng(n * 100 + kd)
+    ab = random_band(n, kd, rng)
+    b = rng.standard_normal(n)
+    ref = scipy.linalg.solveh_banded(ab, b, lower=True)
+    factor = _linalg.SplitBandCholesky(ab, blocks=blocks)
+    assert factor.blocks == blocks
+    assert rel_err(factor.solve(b), ref) <= 1e-12
+    assert rel_err(factor.solve(b), _linalg.BandCholesky(ab).solve(b)) <= 1e-12
+    # one band factorisation exactly when not split
+    if blocks == 1:
+        np.testing.assert_array_equal(factor.solve(b), _linalg.BandCholesky(ab).solve(b))
+
+
+def test_several_right_hand_sides_and_reuse():
+    rng = np.random.default_rng(1)
+    ab = random_band(500, 12, rng)
+    factor = _linalg.SplitBandCholesky(ab, blocks=2)
+    B = rng.standard_normal((500, 3))
+    np.testing.assert_allclose(factor.solve(B), scipy.linalg.solveh_banded(ab, B, lower=True), rtol=1e-12)
+    np.testing.assert_allclose(factor.solve(B[:, 1]), scipy.linalg.solveh_banded(ab, B[:, 1], lower=True),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("n, kd, expected", [(64 * 11, 10, 2), (64 * 11 - 1, 10, 1), (5000, 0, 1)])
+def test_split_from_64_rows_per_bandwidth(n, kd, expected):
+    ab = random_band(n, kd, np.random.default_rng(2))
+    assert _linalg.SplitBandCholesky(ab).blocks == expected
+
+
+@pytest.mark.parametrize("where", ["first block", "second block", "separator"])
+def test_not_positive_definite_anywhere_raises(where):
+    n, kd = 300, 5
+    ab = random_band(n, kd, np.random.default_rng(3))
+    # rows (n - kd) // 2 ... + kd are the separator
+    row = {"first block": 10, "second block": n - 20, "separator": (n - kd) // 2 + 2}[where]
+    ab[0, row] = -1.0
+    with pytest.raises(np.linalg.LinAlgError) as info:
+        _linalg.SplitBandCholesky(ab, blocks=2)
+    assert type(info.value) is _linalg.NotPositiveDefiniteError
+
+
+@pytest.mark.parametrize("blocks, message", [(3, "blocks must be 1, 2 or None, got 3"),
+                                             (2, r"blocks=2 needs kd >= 1 and n >= 3 kd \(got n = 8, kd = 3\)")])
+def test_bad_blocks_raise_value_error(blocks, message):
+    ab = random_band(8, 3, np.random.default_rng(4))
+    with pytest.raises(ValueError, match=message):
+        _linalg.SplitBandCholesky(ab, blocks=blocks)
+
+
+def pseudo2d(n_points, n_tau=16, seed=0):
+    """8 x n_points spectra, n_tau tau: n_points * n_tau unknowns, band half-width 2 * n_tau."""
+    rng = np.random.default_rng(seed)
+    t = np.logspace(-3.5, 0.5, 8)
+    freq = np.linspace(-1, 1, n_points)
+    data = sum(a / (1 + ((freq - c) / w) ** 2)[None, :] * np.exp(-t[:, None] / t2)
+               for a, c, w, t2 in [(100, -0.5, 0.05, 2e-3), (80, 0.3, 0.03, 0.3)])
+    iltdata = ilt.iltload(data=data + rng.normal(size=data.shape), t=t)
+    iltdata.init(np.logspace(-4, 1, n_tau), ilt.Exponential(), parameters={"maxloop": 40})
+    return iltdata
+
+
+def test_split_band_inversion_matches_fallback():
+    # 3200 unknowns, kd = 32: the band is split (3200 >= 64 * 33).
+    results = {}
+    for backend, solver in (("compiled", "band"), ("compiled", "dense"), ("python", None)):
+        iltdata = pseudo2d(200)
+        iltdata.invert(solver=solver, backend=backend, verbose=0)
+        results[backend, solver] = iltdata
+    g_band, g_py = results["compiled", "band"].g, results["python", None].g
+    assert rel_err(g_band, g_py) <= 1e-8
+    assert rel_err(g_band, results["compiled", "dense"].g) <= 1e-8
+    assert results["compiled", "band"].convergence == pytest.approx(results["python", None].convergence,
+                                                                    rel=1e-6)
+
+
+def test_sparse_kernels_keep_w_and_form_k0comp_on_first_use():
+    # The band path needs only W: K0comp (ILTpy's attribute) is formed again when read.
+    import scipy.sparse as sp
+
+    from fastilt.forward_model import kronecker_operator
+
+    iltdata = pseudo2d(50, n_tau=6)
+    assert sp.issparse(iltdata.W) and "K0comp" not in iltdata.__dict__
+    K0comp = iltdata.K0comp
+    assert sp.issparse(K0comp)
+    expected = kronecker_operator(iltdata.kernel_blocks, sparse=True)
+    assert abs(K0comp - expected).max() == 0
+    assert abs(K0comp.T @ K0comp - iltdata.W).max() <= 1e-12 * abs(iltdata.W).max()
+    iltdata.invert(verbose=0, backend="python")
+    assert iltdata.solver_type == "default-sparse"
