@@ -15,6 +15,7 @@ from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, Imag
 from .loading import iltload
 from .plotting import iltplot  # matplotlib is imported only when a figure is made
 from .reporting import iltreport
+from .build_config import show_config
 
 # ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
 # thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
@@ -26,6 +27,7 @@ __all__ = [
     "iltload",
     "iltplot",
     "iltreport",
+    "show_config",
     "IltKernel",
     "Identity",
     "Exponential",
