@@ -55,10 +55,12 @@ def random_sparse_spd(n, rng, density=0.02):
 def indefinite(a):
     """Symmetric, non-singular, not positive definite (shift past the middle
     of the spectrum; the shift is chosen away from any eigenvalue)."""
-    ev = np.linalg.eigvalsh(a.toarray() if sp.issparse(a) else a)
+    # Distinct eigenvalues: the 2-D Laplacian's repeat, and a shift between two equal ones is one.
+    ev = np.unique(np.round(np.linalg.eigvalsh(a.toarray() if sp.issparse(a) else a), 8))
     k = len(ev) // 2
     shift = 0.5 * (ev[k] + ev[k + 1])
-    eye = sp.eye_array(len(ev), format="csc") if sp.issparse(a) else np.eye(len(ev))
+    n = a.shape[0]
+    eye = sp.eye_array(n, format="csc") if sp.issparse(a) else np.eye(n)
     return a - shift * eye
 
 
