@@ -61,8 +61,11 @@ def test_the_reported_lapack_is_the_loaded_one():
         assert name.startswith(expected), f"this build was required to use {expected}, reports {name}"
     mapped = {line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines()
               if "openblas" in line.rsplit("/", 1)[-1]}
-    # SciPy loads its own OpenBLAS too: the one installed with fastilt is told apart by its path.
-    with_fastilt = {path for path in mapped if "fastilt" in path}
+    # NumPy and SciPy load their own OpenBLAS too: fastilt's lies in its package (fastilt/_libs)
+    # or beside it (fastilt.libs, where auditwheel puts it).
+    package = Path(ilt.__file__).resolve().parent
+    own = (str(package) + os.sep, str(package.parent / "fastilt.libs") + os.sep)
+    with_fastilt = {path for path in mapped if path.startswith(own)}
     if name.startswith("scipy-openblas32"):
         assert with_fastilt, f"no OpenBLAS from fastilt's own directory is loaded: {sorted(mapped)}"
     elif name.startswith("openblas"):
