@@ -93,7 +93,11 @@ def test_gamma_assembly_step_by_step(name):
         assert relative_error(gamma_c, gamma_py.toarray()) <= 1e-12, f"iteration {i}"
 
 
-@pytest.mark.parametrize("solver", ["dense", "band", "cholmod", "superlu"])
+@pytest.mark.parametrize("solver", [
+    "dense", "band", "superlu",
+    # Builds without CHOLMOD refuse it (tests/test_build_config.py).
+    pytest.param("cholmod", marks=pytest.mark.skipif(not _core.HAVE_CHOLMOD, reason="built without CHOLMOD")),
+])
 def test_every_builtin_solver_on_pseudo2d(solver):
     name = "pseudo2d_exponential_8x128"
     data = _inverted(name, "compiled", solver)

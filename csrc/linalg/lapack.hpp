@@ -13,6 +13,27 @@
 
 #include <cstddef>
 
+// Some OpenBLAS builds prefix every exported symbol so that they can share a
+// process with another BLAS: scipy-openblas32 (the OpenBLAS wheel SciPy and
+// NumPy use, fastilt's LAPACK where the system has none) exports
+// scipy_dpotrf_, scipy_openblas_set_num_threads, ...  meson.build passes its
+// prefix as BLAS_SYMBOL_PREFIX (the name its pkg-config file uses); the names
+// below then map onto the prefixed symbols and no call site changes.
+#ifdef BLAS_SYMBOL_PREFIX
+#define FASTILT_BLAS_CONCAT_(prefix, name) prefix##name
+#define FASTILT_BLAS_CONCAT(prefix, name) FASTILT_BLAS_CONCAT_(prefix, name)
+#define FASTILT_BLAS(name) FASTILT_BLAS_CONCAT(BLAS_SYMBOL_PREFIX, name)
+#define dpotrf_ FASTILT_BLAS(dpotrf_)
+#define dpotrs_ FASTILT_BLAS(dpotrs_)
+#define dpbtrf_ FASTILT_BLAS(dpbtrf_)
+#define dpbtrs_ FASTILT_BLAS(dpbtrs_)
+#define dgemm_ FASTILT_BLAS(dgemm_)
+#define dsyrk_ FASTILT_BLAS(dsyrk_)
+#define dgemv_ FASTILT_BLAS(dgemv_)
+#define openblas_get_num_threads FASTILT_BLAS(openblas_get_num_threads)
+#define openblas_set_num_threads FASTILT_BLAS(openblas_set_num_threads)
+#endif
+
 extern "C" {
 
 // Cholesky factorisation of a dense SPD matrix: A = L L^T (uplo = 'L').

@@ -26,6 +26,7 @@ from .loading import iltload
 from .plotting import iltplot  # matplotlib is imported only when a figure is made
 from .reporting import iltreport
 from .batch import invert_many
+from .build_config import show_config
 
 # ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
 # thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
@@ -38,6 +39,7 @@ __all__ = [
     "iltplot",
     "iltreport",
     "invert_many",
+    "show_config",
     "IltKernel",
     "Identity",
     "Exponential",

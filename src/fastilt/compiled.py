@@ -19,7 +19,9 @@ a callable     ``solver(A, b)`` as in ILTpy: called from a Python loop, with Γ
 
 ``"auto"`` (the default) picks dense for small systems, the low-rank form for
 larger fully inverted ones, band when the bandwidth is small, CHOLMOD otherwise
-(SuperLU where CHOLMOD is absent).
+(SuperLU where CHOLMOD is absent).  In a build without CHOLMOD (no SuiteSparse;
+see ``fastilt.show_config()``) "auto" solves fully inverted data densely instead
+of in the low-rank form, and ``"cholmod"``/``"lowrank"`` raise ``ValueError``.
 """
 
 from dataclasses import dataclass

@@ -1,0 +1,101 @@
+"""fastilt.show_config(): what the build reports is what the installation does.
+
+  FASTILT_EXPECT_LAPACK=scipy-openblas32   the build under test must report (and load)
+                                           this LAPACK (the no-system-libraries CI leg)
+"""
+
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import fastilt as ilt
+from fastilt import _core
+from fastilt.backends import SOLVER_NAMES
+from fastilt.build_config import CHOLMOD_SOLVERS
+from fastilt.compiled import LOW_RANK_MIN
+from reference_cases import CASES, initialised_case, relative_error
+
+
+def _quiet(call, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return call(*args, **kwargs)
+
+
+def test_dicts_describe_this_build():
+    config = ilt.show_config(mode="dicts")
+    assert config["fastilt"]["version"] == ilt.__version__
+    assert config["compiled core"] is True
+    assert config["cholmod"]["found"] is bool(_core.HAVE_CHOLMOD)
+    assert (config["cholmod"]["version"] is not None) is bool(_core.HAVE_CHOLMOD)
+    assert config["lapack"]["blas option"] in ("auto", "system", "scipy-openblas")
+    assert config["compiler"]["name"] and config["compiler"]["version"]
+    expected = {"dense", "band", "superlu"} | (set(CHOLMOD_SOLVERS) if _core.HAVE_CHOLMOD else set())
+    assert set(config["solvers"]) == expected
+    assert set(config["solvers"]) <= set(SOLVER_NAMES)
+
+
+def test_stdout_shows_lapack_and_solvers(capsys):
+    assert ilt.show_config() is None
+    config = ilt.show_config("dicts")
+    out = capsys.readouterr().out
+    assert f"name: {config['lapack']['name']}" in out
+    assert f"solvers: {', '.join(config['solvers'])}" in out
+    assert f"version: {ilt.__version__}" in out
+
+
+def test_unknown_mode_is_named():
+    with pytest.raises(ValueError, match="mode must be one of .*'yaml'"):
+        ilt.show_config(mode="yaml")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_the_reported_lapack_is_the_loaded_one():
+    name = ilt.show_config("dicts")["lapack"]["name"]
+    expected = os.environ.get("FASTILT_EXPECT_LAPACK")
+    if expected:
+        assert name.startswith(expected), f"this build was required to use {expected}, reports {name}"
+    mapped = {line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines()
+              if "openblas" in line.rsplit("/", 1)[-1]}
+    # NumPy and SciPy load their own OpenBLAS too: fastilt's lies in its package (fastilt/_libs)
+    # or beside it (fastilt.libs, where auditwheel puts it).
+    package = Path(ilt.__file__).resolve().parent
+    own = (str(package) + os.sep, str(package.parent / "fastilt.libs") + os.sep)
+    with_fastilt = {path for path in mapped if path.startswith(own)}
+    if name.startswith("scipy-openblas32"):
+        assert with_fastilt, f"no OpenBLAS from fastilt's own directory is loaded: {sorted(mapped)}"
+    elif name.startswith("openblas"):
+        assert not with_fastilt and any("libopenblas" in path for path in mapped), sorted(mapped)
+
+
+@pytest.mark.parametrize("solver", sorted(set(SOLVER_NAMES) - {"auto"}))
+def test_listed_solvers_run_and_the_others_are_refused(solver):
+    name = next(n for n in sorted(CASES) if n.startswith("2d_"))  # fully inverted: lowrank applies
+    data = _quiet(initialised_case, name)
+    if solver in ilt.show_config("dicts")["solvers"]:
+        data.invert(verbose=0, backend="compiled", solver=solver)
+        assert np.all(np.isfinite(data.g))
+    else:
+        with pytest.raises(ValueError, match=f"solver='{solver}' needs fastilt built with CHOLMOD"):
+            data.invert(verbose=0, backend="compiled", solver=solver)
+
+
+def test_auto_on_a_large_fully_inverted_problem_equals_dense():
+    # With CHOLMOD "auto" takes the low-rank form here, without it the dense solve.
+    rng = np.random.default_rng(5)
+    shape, n_tau = (40, 36), (24, 22)
+    assert np.prod(n_tau) >= LOW_RANK_MIN
+    t = [np.logspace(-3, 1, n) for n in shape]
+    tau = [np.logspace(-3, 1, n) for n in n_tau]
+    signal = 100 * np.multiply.outer(np.exp(-t[0] / 0.05), np.exp(-t[1] / 0.3)) + rng.normal(size=shape)
+    runs = {}
+    for solver in ("auto", "dense"):
+        data = ilt.iltload(data=signal, t=t)
+        _quiet(data.init, tau, [ilt.Exponential()] * 2, parameters={"maxloop": 20})
+        data.invert(verbose=0, solver=solver)
+        runs[solver] = data.g
+    assert relative_error(runs["auto"], runs["dense"]) <= 1e-8
