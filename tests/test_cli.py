@@ -113,7 +113,7 @@ def test_info():
     done = fastilt_cli("info")
     assert done.returncode == 0
     assert done.stdout.startswith(f"fastilt {fastilt.__version__}")
-    from fastilt import _core
-
-    assert f"CHOLMOD {'yes' if _core.HAVE_CHOLMOD else 'no'}" in done.stdout
+    config = fastilt.show_config("dicts")
+    assert f"name: {config['lapack']['name']}" in done.stdout
+    assert f"found: {config['cholmod']['found']}" in done.stdout
     assert "thread pool:" in done.stdout and "instrument formats:" in done.stdout
