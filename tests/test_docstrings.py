@@ -25,6 +25,10 @@ PUBLIC_MODULES = (
     "fastilt.reporting",
     "fastilt.plotting",
     "fastilt.errors",
+    "fastilt.io",
+    "fastilt.batch",
+    "fastilt.cli",
+    "fastilt.verification",
 )
 
 #: Public methods of IltData, documented with examples like the functions.
@@ -34,11 +38,22 @@ OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def _doctests():
+    """The docstrings of the public modules and of their public names, wherever those are defined.
+
+    A package such as ``fastilt.io`` exports names defined in its submodules,
+    which a finder given the package alone does not visit.
+    """
     finder = doctest.DocTestFinder()
-    tests = []
+    tests = {}
     for name in PUBLIC_MODULES:
-        tests += [t for t in finder.find(importlib.import_module(name)) if t.examples]
-    return sorted(tests, key=lambda t: t.name)
+        module = importlib.import_module(name)
+        found = finder.find(module)
+        for obj in (getattr(module, public) for public in getattr(module, "__all__", ())):
+            if (inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ != name:
+                home = importlib.import_module(obj.__module__)
+                found += finder.find(obj, f"{obj.__module__}.{obj.__qualname__}", module=home)
+        tests.update((test.name, test) for test in found if test.examples)
+    return sorted(tests.values(), key=lambda t: t.name)
 
 
 def _page_doctests():
@@ -92,3 +107,4 @@ def test_public_api_has_examples(name, obj):
 
 def test_quick_start_page_is_among_the_doctests():
     assert "docs/quickstart.rst" in {t.name for t in DOCTESTS}
+
