@@ -77,18 +77,15 @@ def detect(path):
 
     Examples
     --------
-    A Bruker minispec export (``.dps``: index, time in ms, amplitude), written
-    here to a temporary folder:
+    A folder holding a Bruker minispec export (``.dps``: index, time in ms,
+    amplitude) and a note, written here to a temporary folder:
 
     >>> import tempfile
     >>> from pathlib import Path
-    >>> import numpy as np
     >>> import fastilt.io
-    >>> t_ms = 0.2 * np.arange(1, 201)
-    >>> rows = np.column_stack([np.arange(200), t_ms, 100 * np.exp(-t_ms / 20)])
     >>> with tempfile.TemporaryDirectory() as name:
     ...     folder = Path(name)
-    ...     np.savetxt(folder / "cpmg.dps", rows, delimiter="\\t")
+    ...     _ = (folder / "cpmg.dps").write_text("0\\t0.2\\t99.0\\n1\\t0.4\\t98.0\\n")
     ...     _ = (folder / "notes.txt").write_text("not instrument data")
     ...     reader, found = fastilt.io.detect(folder)  # the folder's one instrument file
     ...     unknown, _ = fastilt.io.detect(folder / "notes.txt")
