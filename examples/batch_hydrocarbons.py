@@ -1,4 +1,5 @@
 """T2 distributions of 25 hydrocarbon CPMG decays, inverted in one call and shown as a map.
+========================================================================================
 
 Data: ``data/nmr1d_cpmg_hydrocarbons_arts`` - 1H CPMG decays of five pure
 liquid hydrocarbons (toluene, n-butocyclohexane, iso-octane, n-heptane,

@@ -1,4 +1,5 @@
-"""Relaxation-time distributions straight from the files four instruments wrote.
+"""Relaxation-time distributions straight from the files four instruments wrote
+============================================================================
 
 Data: the raw files in ``tests/data/instrument`` (each folder has its SOURCE.md
 and LICENSE.txt; MIT, (c) 2024 Aristarchos Mavridis, aris-mav/NMRInversions.jl):

@@ -6,6 +6,7 @@ docstring) and checks that none of the public API lacks one.  The ``>>>``
 code of the documentation pages (``docs/*.rst``, e.g. the quick start) runs too.
 """
 
+import argparse
 import doctest
 import importlib
 import inspect
@@ -25,6 +26,10 @@ PUBLIC_MODULES = (
     "fastilt.reporting",
     "fastilt.plotting",
     "fastilt.errors",
+    "fastilt.io",
+    "fastilt.batch",
+    "fastilt.cli",
+    "fastilt.verification",
 )
 
 #: Public methods of IltData, documented with examples like the functions.
@@ -34,11 +39,22 @@ OPTIONFLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def _doctests():
+    """The docstrings of the public modules and of their public names, wherever those are defined.
+
+    A package such as ``fastilt.io`` exports names defined in its submodules,
+    which a finder given the package alone does not visit.
+    """
     finder = doctest.DocTestFinder()
-    tests = []
+    tests = {}
     for name in PUBLIC_MODULES:
-        tests += [t for t in finder.find(importlib.import_module(name)) if t.examples]
-    return sorted(tests, key=lambda t: t.name)
+        module = importlib.import_module(name)
+        found = finder.find(module)
+        for obj in (getattr(module, public) for public in getattr(module, "__all__", ())):
+            if (inspect.isclass(obj) or inspect.isfunction(obj)) and obj.__module__ != name:
+                home = importlib.import_module(obj.__module__)
+                found += finder.find(obj, f"{obj.__module__}.{obj.__qualname__}", module=home)
+        tests.update((test.name, test) for test in found if test.examples)
+    return sorted(tests.values(), key=lambda t: t.name)
 
 
 def _page_doctests():
@@ -92,3 +108,46 @@ def test_public_api_has_examples(name, obj):
 
 def test_quick_start_page_is_among_the_doctests():
     assert "docs/quickstart.rst" in {t.name for t in DOCTESTS}
+
+
+def _page_options(page):
+    """``{program: (set of option names, the program's text)}`` from ``.. program::``/``.. option::``."""
+    programs, current = {}, None
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith(".. program:: "):
+            current = line.removeprefix(".. program:: ").strip()
+            programs[current] = (set(), [])
+        elif current is not None:
+            if line.startswith(".. option:: "):
+                spec = line.removeprefix(".. option:: ")
+                programs[current][0].update(alternative.split()[0] for alternative in spec.split(", "))
+            programs[current][1].append(line)
+    return {program: (names, "\n".join(text)) for program, (names, text) in programs.items()}
+
+
+def _parser_options(parser):
+    """Option strings and positional arguments (as their upper-case metavar) of an argparse parser."""
+    names = set()
+    for action in parser._actions:
+        if action.option_strings:
+            names.update(action.option_strings)
+        elif not isinstance(action, argparse._SubParsersAction):
+            names.add(action.metavar or action.dest.upper())
+    return names - {"-h", "--help"}
+
+
+def test_command_line_page_lists_the_options_of_the_parser():
+    from fastilt.cli import parser
+
+    top = parser()
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction)).choices
+    expected = {"fastilt": top} | {f"fastilt {name}": sub for name, sub in commands.items()}
+    page = _page_options(DOCS / "cli.rst")
+    assert set(page) <= set(expected), f"docs/cli.rst documents unknown programs {set(page) - set(expected)}"
+    for program, sub in expected.items():
+        names, text = page.get(program, (set(), ""))
+        assert names - {"-h", "--help"} == _parser_options(sub), f"docs/cli.rst, {program}"
+        for action in sub._actions:  # choices that --help shows are listed on the page too
+            if action.choices and action.metavar is None and not isinstance(action, argparse._SubParsersAction):
+                missing = [c for c in action.choices if c not in text]
+                assert not missing, f"docs/cli.rst, {program} {action.option_strings}: {missing} not listed"

@@ -71,6 +71,22 @@ class InvalidItemError(ValueError):
     """``invert_many``: items of the stack that cannot be inverted (NaN/inf or all zero).
 
     ``items`` maps each such item's index (in the whole stack) to the reason.
+    A ``ValueError``; raised before any item is inverted (for a Dask array:
+    when its chunk is computed).  ``on_invalid="mask"`` inverts the other
+    items instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> from fastilt.errors import InvalidItemError
+    >>> t = np.linspace(0.001, 1, 50)
+    >>> stack = np.array([np.exp(-t / 0.1), np.zeros_like(t), np.exp(-t / 0.3)])
+    >>> try:
+    ...     ilt.invert_many(stack, t, np.logspace(-3, 1, 20), ilt.Exponential(), verbose=0)
+    ... except InvalidItemError as err:
+    ...     print(err.items, isinstance(err, ValueError))
+    {1: 'is all zero'} True
     """
 
     def __init__(self, message, items):

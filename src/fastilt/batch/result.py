@@ -13,9 +13,12 @@ __all__ = ["BatchResult"]
 class BatchResult:
     """What :func:`fastilt.invert_many` returns; item ``i`` is row ``i`` of every array.
 
+    With a Dask array as data the arrays are Dask arrays: nothing is computed
+    until asked (``np.asarray(result.g)``, ``result.compute()``).
+
     Attributes
     ----------
-    g : array (items, *IltData.g.shape)
+    g : array of shape ``(items, *IltData.g.shape)``
         The distributions on the ``tau`` grid.
     fit, residuals : array (the shape of ``data``)
         ``K g`` and ``fit - data``.
@@ -29,9 +32,34 @@ class BatchResult:
         0 inverted, 1 masked (NaN/inf), 2 masked (all zero); see :attr:`masked`.
     tau : list of arrays
         The tau grid of each inverted dimension (as IltData.tau).
+    backend, solver, n_jobs : str, str, int
+        What ran: ``"compiled"`` or ``"python"``, the linear solver
+        (``"per chunk"`` for Dask) and the threads per call.
+    inversion_time : float or None
+        Seconds for the whole stack (None for a Dask result).
 
-    With a Dask array as data the arrays are Dask arrays: nothing is computed
-    until asked (``np.asarray(result.g)``, ``result.compute()``).
+    Examples
+    --------
+    The third of three decays is broken (NaN); with ``on_invalid="mask"`` it
+    gets NaN rows and is listed in :attr:`masked`:
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> t = np.linspace(0.001, 1, 100)
+    >>> stack = np.array([100 * np.exp(-t / T2) for T2 in (0.02, 0.05, 0.1)])
+    >>> stack += np.random.default_rng(0).normal(size=stack.shape)
+    >>> stack[2, 10] = np.nan
+    >>> result = ilt.invert_many(stack, t, np.logspace(-3, 1, 30), ilt.Exponential(),
+    ...                          verbose=0, on_invalid="mask")
+    >>> result.masked, result.status, result.iterations
+    (array([2]), array([0, 0, 1], dtype=int8), array([100, 100,   0], dtype=int32))
+    >>> print(np.isnan(result.g[2]).all(), np.isnan(result.g[:2]).any())
+    True False
+    >>> print(result.report())
+    fastilt.invert_many: 3 items, backend ...
+    time ... s (... items/s)
+    inverted 2: converged 0, iterations median 100 (min 100, max 100)
+    masked item 2: contains NaN or infinite values
     """
 
     g: object
@@ -58,6 +86,7 @@ class BatchResult:
 
     @property
     def is_lazy(self):
+        """True for the result of a Dask array (Dask arrays, not yet computed)."""
         return not isinstance(self.g, np.ndarray)
 
     def compute(self):
@@ -65,6 +94,21 @@ class BatchResult:
 
         Each array of a Dask result computed on its own (``np.asarray(result.g)``)
         inverts the chunks again: use this (or ``dask.persist``) for several arrays.
+        A NumPy result is returned as it is.
+
+        Examples
+        --------
+        >>> import dask.array as da
+        >>> import numpy as np
+        >>> import fastilt as ilt
+        >>> t = np.linspace(0.001, 1, 60)
+        >>> stack = da.from_array(np.exp(-t[None, :] / np.array([[0.02], [0.1]])), chunks=1)
+        >>> lazy = ilt.invert_many(stack, t, np.logspace(-3, 1, 20), ilt.Exponential())
+        >>> type(lazy.g).__name__, lazy.is_lazy
+        ('Array', True)
+        >>> done = lazy.compute()
+        >>> type(done.g).__name__, done.g.shape, done.is_lazy
+        ('ndarray', (2, 20), False)
         """
         if not self.is_lazy:
             return self
@@ -75,7 +119,10 @@ class BatchResult:
         return type(self)(**{**self.__dict__, **dict(zip(names, values))})
 
     def report(self):
-        """A short text summary: items, masked items, convergence and time."""
+        """A short text summary: items, masked items, convergence and time (computes a Dask result).
+
+        See :class:`BatchResult` for an example.
+        """
         result = self.compute()
         done = result.status == INVERTED
         lines = [f"fastilt.invert_many: {len(result)} items, backend {result.backend} ({result.solver}), "

@@ -61,6 +61,49 @@ def zero_order_phase(z, reference, axis=None):
     is positive at index ``reference`` (the equilibrium signal: a CPMG's first
     echo, an inversion recovery's longest delay).  With ``axis``, one phase per
     slice along that axis (``reference`` then indexes that axis).
+
+    Every reader that meets complex data applies this phase; the imaginary part
+    left after it (``metadata["imaginary"]``) holds the noise, and the phase in
+    degrees is ``metadata["phase_deg"]``.
+
+    Parameters
+    ----------
+    z : array_like of complex
+        The signal (1D, or nD with ``axis``).
+    reference : int or tuple of int
+        Index of a point whose real part must come out positive (for nD data
+        without ``axis``: a tuple).
+    axis : int, optional
+        Phase each slice along ``axis`` on its own, e.g. each trace of a
+        series of scans whose phase drifts.
+
+    Returns
+    -------
+    float or ndarray
+        The phase ``phi`` in ``[0, 2 pi)``; ``z * exp(1j * phi)`` is the phased
+        signal.  With ``axis``: one phase per slice, ``axis`` kept with size 1.
+
+    Examples
+    --------
+    A decay rotated by 0.3 rad is rotated back; the sign is chosen so that the
+    reference point (here the first echo) is positive:
+
+    >>> import numpy as np
+    >>> from fastilt.io import zero_order_phase
+    >>> z = 100 * np.exp(-np.arange(50) / 10) * np.exp(1j * 0.3)
+    >>> phi = zero_order_phase(z, reference=0)
+    >>> print(round(float(phi), 6), round(float(2 * np.pi - 0.3), 6))
+    5.983185 5.983185
+    >>> phased = z * np.exp(1j * phi)
+    >>> bool(np.allclose(phased.imag, 0) and phased[0].real > 0)
+    True
+
+    An inversion recovery crosses zero; its reference is the longest delay:
+
+    >>> recovery = (1 - 2 * np.exp(-np.arange(1, 20) / 5)) * np.exp(-1j * 2.0)
+    >>> phased = recovery * np.exp(1j * zero_order_phase(recovery, reference=-1))
+    >>> print(np.round(phased.real[[0, -1]], 3))
+    [-0.637  0.955]
     """
     z = np.asarray(z, dtype=complex)
     phi = -0.5 * np.angle(np.sum(z**2, axis=axis, keepdims=axis is not None))

@@ -24,6 +24,7 @@ __all__ = ["CASES", "TOLERANCE", "CaseResult", "initialised_case", "inverted_cas
 
 REFERENCE = Path(__file__).parent / "reference"
 MANIFEST = json.loads((REFERENCE / "manifest.json").read_text())
+#: the 20 cases by name: each a dict of ``kernels``, ``kernel_source``, ``params`` (the ``init`` call), ...
 CASES = {case["name"]: case for case in MANIFEST["cases"]}
 #: relative 2-norm difference allowed between fastilt's and ILTpy's g, fit and residuals
 TOLERANCE = 1e-6
@@ -51,16 +52,62 @@ def _kernel(name, source):
 
 
 def reference(name):
-    """The stored arrays of a case (data, t*, tau*, g, fit, residuals, convergence, ...)."""
+    """The stored arrays of case ``name``: its input and ILTpy's results.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CASES`.
+
+    Returns
+    -------
+    numpy.lib.npyio.NpzFile
+        ``data``, ``t0`` (``t1``, ...), ``tau0`` (``tau1``, ...), ILTpy's
+        ``g``, ``fit``, ``residuals`` and ``convergence`` (NaN after the last
+        iteration), and ``sigma``/``dim_ndim`` where the case uses them.
+
+    Examples
+    --------
+    >>> from fastilt.verification import CASES, reference, reference_iterations
+    >>> len(CASES), "1d_exponential_default" in CASES
+    (20, True)
+    >>> ref = reference("1d_exponential_default")
+    >>> ref["data"].shape == ref["fit"].shape, ref["g"].shape == ref["tau0"].shape
+    (True, True)
+    >>> reference_iterations(ref)
+    100
+    """
     return np.load(REFERENCE / f"{name}.npz")
 
 
 def reference_iterations(ref):
+    """The number of iterations ILTpy ran for a case (the :func:`reference` arrays ``ref``).
+
+    Examples
+    --------
+    >>> from fastilt.verification import reference, reference_iterations
+    >>> reference_iterations(reference("1d_exponential_params"))    # maxloop=60
+    60
+    """
     return int(np.count_nonzero(~np.isnan(ref["convergence"])))
 
 
 def initialised_case(name):
-    """An IltData set up exactly as the reference call in the manifest."""
+    """An IltData set up exactly as ILTpy's reference call of case ``name`` (not inverted).
+
+    The kernels, tau grids, parameters (and ``sigma``/``dim_ndim``) are those
+    of the call recorded in ``manifest.json``; ``init`` may give ILTpy's
+    ``UserWarning`` advice (``alt_g``) where the reference call got it.
+
+    Examples
+    --------
+    >>> from fastilt.verification import CASES, initialised_case
+    >>> CASES["1d_exponential_nn"]["params"]
+    {'nn': True}
+    >>> data = initialised_case("1d_exponential_nn")
+    >>> data.initialized, data.inverted, data.nn
+    (True, False, True)
+    """
     case = CASES[name]
     ref = reference(name)
     t = [ref[f"t{i}"] for i in range(3) if f"t{i}" in ref.files]
@@ -78,11 +125,42 @@ def initialised_case(name):
 
 
 def relative_error(actual, expected):
+    """``||actual - expected|| / ||expected||`` (2-norms over all elements), compared to :data:`TOLERANCE`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastilt.verification import TOLERANCE, relative_error
+    >>> expected = np.array([3.0, 4.0])
+    >>> print(relative_error(expected + [0, 5e-7], expected) <= TOLERANCE)
+    True
+    """
     return np.linalg.norm(np.asarray(actual) - expected) / np.linalg.norm(expected)
 
 
 def inverted_case(name, maxloop=None, **invert_options):
-    """A reference case inverted (optionally with fewer iterations, other settings kept)."""
+    """Reference case ``name`` inverted (optionally with fewer iterations, other settings kept).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CASES`.
+    maxloop : int, optional
+        Iterations instead of the case's own number.
+    **invert_options
+        Passed to :meth:`IltData.invert <fastilt.IltData.invert>` (``backend``,
+        ``solver``); ``verbose`` is 0.
+
+    Examples
+    --------
+    >>> from fastilt.verification import inverted_case, reference, relative_error
+    >>> data = inverted_case("1d_exponential_default", backend="python")
+    >>> print(relative_error(data.g, reference("1d_exponential_default")["g"]) < 1e-6)
+    True
+    >>> short = inverted_case("1d_exponential_default", maxloop=5, backend="python")
+    >>> sum(c is not None for c in short.convergence)
+    5
+    """
     data = initialised_case(name)
     if maxloop is not None:
         data.init(parameters={"maxloop": maxloop})
@@ -92,7 +170,21 @@ def inverted_case(name, maxloop=None, **invert_options):
 
 @dataclass(frozen=True)
 class CaseResult:
-    """One case through one backend: the worst relative error and the iteration counts."""
+    """One case through one backend: the worst relative error and the iteration counts.
+
+    ``error`` is the largest :func:`relative_error` of ``g``, ``fit`` and
+    ``residuals``; ``seconds`` the inversion time.  :attr:`passed` when the
+    error is within :data:`TOLERANCE` and the iteration counts are equal.
+
+    Examples
+    --------
+    >>> from fastilt.verification import verify
+    >>> [result] = verify(["python"], ["1d_gaussian"])
+    >>> result.name, result.backend, result.iterations, result.reference_iterations
+    ('1d_gaussian', 'python', 100, 100)
+    >>> print(result.error < 1e-6, result.passed)
+    True True
+    """
 
     name: str
     backend: str
@@ -103,6 +195,7 @@ class CaseResult:
 
     @property
     def passed(self):
+        """``error <= TOLERANCE`` and as many iterations as ILTpy."""
         return self.error <= TOLERANCE and self.iterations == self.reference_iterations
 
 
@@ -118,7 +211,32 @@ def check_case(name, backend):
 
 
 def verify(backends=("compiled", "python"), names=None, on_result=None):
-    """Every reference case (or ``names``) through every backend; returns the :class:`CaseResult` list."""
+    """Invert every reference case (or ``names``) with every backend and compare to ILTpy 1.0.0.
+
+    What ``fastilt verify`` runs.
+
+    Parameters
+    ----------
+    backends : sequence of str, default ("compiled", "python")
+        The backends to check; ``"compiled"`` needs the compiled core
+        (:func:`fastilt.backends.compiled_available`).
+    names : sequence of str, optional
+        Keys of :data:`CASES` (default: all 20, sorted).
+    on_result : callable, optional
+        Called with each :class:`CaseResult` as soon as it is known (progress).
+
+    Returns
+    -------
+    list of CaseResult
+        One per case and backend, in the order run.
+
+    Examples
+    --------
+    >>> from fastilt.verification import verify
+    >>> results = verify(["python"], ["1d_exponential_nn", "1d_diffusion"])
+    >>> [(r.name, r.passed) for r in results]
+    [('1d_exponential_nn', True), ('1d_diffusion', True)]
+    """
     results = []
     for name in names or sorted(CASES):
         for backend in backends:
