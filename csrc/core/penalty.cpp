@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "../linalg/errors.hpp"
+
 namespace fastilt {
 namespace {
 
@@ -103,8 +105,9 @@ void PenaltyAssembler::reset() {
   cz_.assign(dirs_.size(), std::vector<double>(n, 0.0));
 }
 
-void PenaltyAssembler::uniform_weights(const double* g) {
+bool PenaltyAssembler::uniform_weights(const double* g) {
   const std::int64_t n = grid_.size;
+  bool finite = true;
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     const Offset back = negate(dir.step);
@@ -129,13 +132,16 @@ void PenaltyAssembler::uniform_weights(const double* g) {
     moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
     const double dq = dir.delta_q;
     const double floor = dir.alpha_0 * std::pow(dq, 5);
-#pragma omp parallel for if (n > kParallelChunk)
+#pragma omp parallel for reduction(&& : finite) if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
       const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
       inv_gamma_[k][i] = inv;
       c[i] = std::sqrt(1 / inv);
+      // An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
+      finite = finite && std::isfinite(inv) && std::isfinite(c[i]);
     }
   }
+  return finite;
 }
 
 void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
@@ -209,7 +215,7 @@ void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bo
 
 void PenaltyAssembler::assemble(const double* g, int iteration) {
   const std::int64_t n = grid_.size;
-  uniform_weights(g);
+  if (!uniform_weights(g)) throw NonFinite("Gamma", iteration);
   const bool zc = schedule_.reg_zc && iteration > schedule_.zc_on;
   if (zc) zero_crossing_weights(g, iteration);
   // Γ of the last iteration, for blending.
@@ -240,9 +246,13 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   const double ratio = schedule_.gamma_ratio(iteration);
   const std::int64_t size = static_cast<std::int64_t>(gamma_.values.size());
   const double* previous = previous_.data();
-#pragma omp parallel for if (size > kParallelChunk)
-  for (std::int64_t s = 0; s < size; ++s)
+  bool finite = true;
+#pragma omp parallel for reduction(&& : finite) if (size > kParallelChunk)
+  for (std::int64_t s = 0; s < size; ++s) {
     values[s] = ratio == 1.0 ? scale * values[s] : ratio * scale * values[s] + (1 - ratio) * previous[s];
+    finite = finite && std::isfinite(values[s]);
+  }
+  if (!finite) throw NonFinite("Gamma", iteration);
 }
 
 }  // namespace fastilt

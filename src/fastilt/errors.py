@@ -7,7 +7,7 @@ of a class deriving from both, so ``except ValueError`` clauses written for
 ILTpy keep catching it.
 """
 
-__all__ = ["ArgumentTypeError", "DataFilesNotFoundError", "NotInvertedError"]
+__all__ = ["ArgumentTypeError", "DataFilesNotFoundError", "NonFiniteError", "NotInvertedError"]
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -31,3 +31,21 @@ class NotInvertedError(RuntimeError, ValueError):
 
     A ``RuntimeError``; also a ``ValueError``, which ILTpy raised here.
     """
+
+
+class NonFiniteError(FloatingPointError, ValueError):
+    """The arithmetic of an inversion met NaN or infinity.
+
+    Raised up front for values that pass their range checks but overflow
+    (``1/sigma²``, the weights of ``alpha_0``, data near the float maximum)
+    and during the iteration as soon as ``Γ`` or ``g`` is not finite; no
+    result is stored then.  ``quantity`` is ``"g"`` or ``"Gamma"`` (None up
+    front) and ``iteration`` the iteration (-1: the start).  A
+    ``FloatingPointError`` as in ILTpy, which lets NumPy raise on overflow;
+    also a ``ValueError``: the cause is a value given to fastilt.
+    """
+
+    def __init__(self, message, quantity=None, iteration=None):
+        super().__init__(message)
+        self.quantity = quantity
+        self.iteration = iteration
