@@ -20,10 +20,16 @@ from .forward_model import (
     kronecker_operator,
     kronecker_transpose_apply,
     normal_equations,
+    normal_matrix_pattern,
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
 from .backends import check_solver, select_backend
+from .errors import NonFiniteError
+from .guards.degenerate import warn_uninformative_tau, warn_zero_data
+from .directions import gamma_stencil
+from .guards.finite import require_finite_input, with_likely_cause
+from .guards.memory import iteration_bytes, require, solve_bytes
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
 __all__ = ["IltData"]
@@ -100,7 +106,7 @@ class IltData:
         kept unless ``reinitialize=True``.  Everything is validated before any
         attribute changes, so a failed ``init`` leaves the object as it was.
         """
-        vprint = print if verbose > 0 else (lambda *a, **k: None)
+        vprint = print if check.check_verbose(verbose) > 0 else (lambda *a, **k: None)
         check.check_bool(reinitialize, "reinitialize")
         start = time.time()
         vprint("Initializing...")
@@ -113,6 +119,8 @@ class IltData:
         data = self.data
         config = resolve_configuration(data, list(self.t_input), self.user_t_spec, fit_dict)
         K = kernel_matrices(config["kernel"], config["t"], config["tau"])
+        warn_zero_data(data)
+        warn_uninformative_tau(config["kernel"], K, config["t"], config["tau"])
         sparsity = kernel_sparsity(K)
         alt_g = fit_dict["alt_g"]
         if sparsity > 0.7 and alt_g != 0:
@@ -125,6 +133,9 @@ class IltData:
                 K[d] = np.vstack((K[d], np.ones((1, K[d].shape[1]))))
         vprint("Initializing kernel matrices...")
         forward = build_forward_model(data, K, config, fit_dict, sparse)
+        for name in ("mcomp", "mcompbar", "Y", "W"):
+            if name in forward:
+                require_finite_input(forward[name], name)
 
         # Everything is valid: only now does the object change.
         for name in ("K0comp", "W", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
@@ -185,8 +196,11 @@ class IltData:
         if self.alt_g != 0:
             raise AttributeError("W is only formed for alt_g = 0")
         if "isigma" in self.__dict__:
-            return normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
-        return kronecker_operator([B.T @ B for B in self.kernel_blocks])
+            W = normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
+        else:
+            W = kronecker_operator([B.T @ B for B in self.kernel_blocks])
+        require_finite_input(W, "W")
+        return W
 
     def _normal_equations(self):
         """``W`` (a callable: formed only if the solver needs it) and ``Y`` for the compiled backend.
@@ -200,8 +214,12 @@ class IltData:
             return (lambda: self.W), self.Y
         weights = self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None
         m = self.mcomp if weights is None else weights[:, None] ** 2 * self.mcomp
-        Y = kronecker_transpose_apply(self.kernel_blocks, m)
-        return (lambda: normal_equations(self.K0comp, self.mcomp, weights)[0]), Y
+        Y = require_finite_input(kronecker_transpose_apply(self.kernel_blocks, m), "Y")
+
+        def form_W():
+            return require_finite_input(normal_equations(self.K0comp, self.mcomp, weights)[0], "W")
+
+        return form_W, Y
 
     def _kronecker_form(self):
         """``(blocks, m)`` when ``W = ⊗ B_dᵀB_d`` and ``Y = (⊗ B_d)ᵀ m`` hold exactly, else None.
@@ -213,6 +231,45 @@ class IltData:
         if self.ndim < 2 or weighted or any(self.sb) or any(sp.issparse(B) for B in self.kernel_blocks):
             return None
         return self.kernel_blocks, np.ravel(self.mcomp)
+
+    def _solution_layout(self, backend, solver, w_bandwidth, stencil_reach):
+        """The linear-solve layout ``invert`` will use (see :func:`fastilt.guards.memory.solve_bytes`)."""
+        if self.alt_g != 0 and (backend == "python" or callable(solver)):
+            return "data-space"
+        if callable(solver):
+            return "user"
+        if backend == "python":
+            return "superlu" if w_bandwidth is not None else "python-dense"
+        from .compiled import solver_for_structure, use_low_rank
+
+        n = int(self.Nxtot)
+        if use_low_rank(solver or "auto", n, self._kronecker_form()):
+            return "lowrank"
+        return solver_for_structure(solver or "auto", n, w_bandwidth, stencil_reach)
+
+    def _require_memory(self, backend, solver):
+        """``MemoryError`` up front when the chosen solution path cannot fit in memory."""
+        n = int(self.Nxtot)
+        w_sparse = sp.issparse(self.__dict__.get("K0comp"))
+        entries, bandwidth = normal_matrix_pattern(self.kernel_blocks)
+        slots, reach = gamma_stencil(self.directions, tuple(int(k) for k in self.Nx))
+        layout = self._solution_layout(backend, solver, bandwidth if w_sparse else None, reach)
+        data_size = int(self.mcomp.size)
+        parts = {
+            f"the linear solves ({layout})": solve_bytes(
+                layout, n, entries if w_sparse else n * n, bandwidth, slots, data_size
+            ),
+            **iteration_bytes(n, slots, len(self.directions), int(self.maxloop)),
+        }
+        if self.alt_g != 0 and layout != "data-space" and not w_sparse:
+            parts["the dense operator A"] = 8 * data_size * n  # W is formed from it
+        require(
+            parts,
+            f"inverting {n} unknowns (tau grid {tuple(int(k) for k in self.Nx)}) with solver '{layout}'",
+            "use fewer tau points, compress=True (fewer data rows), a smaller maxloop or another solver "
+            "(invert(solver=...): 'lowrank' for data inverted in every dimension, 'band' or 'cholmod' for "
+            "sparse kernels; the compiled backend)",
+        )
 
     def invert(self, solver=None, verbose=1, backend="auto"):
         """Run the regularised inversion; sets ``g``, ``fit``, ``residuals``, ``convergence``.
@@ -229,8 +286,10 @@ class IltData:
             raise RuntimeError(
                 "invert() called on an uninitialized IltData object. Please call init() first."
             )
+        verbose = check.check_verbose(verbose)
         backend = select_backend(backend)
         solver = check_solver(solver, backend)
+        self._require_memory(backend, solver)
         vprint = print if verbose > 0 else (lambda *a, **k: None)
         if self.alt_g != 0:
             self.solver_type = "alt_g"
@@ -281,6 +340,8 @@ class IltData:
                     on_iteration,
                     kronecker=self._kronecker_form(),
                 )
+        except NonFiniteError as error:
+            raise with_likely_cause(error, self, callable(solver)) from None
         finally:
             bar.close()
         self.inversion_time = round(time.time() - start, 3)

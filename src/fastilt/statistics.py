@@ -19,7 +19,9 @@ import warnings
 
 import numpy as np
 
+from . import validation as check
 from ._logging import get_logger
+from .guards.memory import require
 
 __all__ = ["iltstats", "summarise_samples", "STATISTICS_KEYS"]
 
@@ -65,6 +67,16 @@ def _check_n(n):
     if n < 2:
         raise ValueError(f"Number of samples, n, must be >= 2, got {n}.")
     return int(n)
+
+
+def _check_n_jobs(n_jobs, n):
+    """joblib's ``n_jobs`` (None, or a non-zero integer; -1 all cores), at most one worker per sample."""
+    if n_jobs is None:
+        return None
+    n_jobs = check.check_int(n_jobs, "n_jobs", minimum=check.INT32_MIN)
+    if n_jobs == 0:
+        raise ValueError("n_jobs must not be 0: give the number of workers, or -1 for all cores")
+    return min(n_jobs, n)
 
 
 def _template(iltdata):
@@ -155,21 +167,36 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     RuntimeError
         ``iltdata`` has not been inverted.
     ValueError
-        ``n < 2``.
+        ``n < 2``; ``n_jobs`` 0 or beyond a 32-bit integer; ``random_seed``
+        outside ``[0, 2**32 - 1]``.
     TypeError
-        ``n`` is not an integer.
+        ``n``, ``n_jobs``, ``verbose`` or ``random_seed`` is not an integer.
+    MemoryError
+        The ``n`` samples and results would not fit in memory (checked before
+        any noise is drawn).
     """
     if not getattr(iltdata, "inverted", False):
         raise RuntimeError("IltData must be inverted at least once before computing statistics.")
     n = _check_n(n)
+    n_jobs = _check_n_jobs(n_jobs, n)
+    verbose = check.check_verbose(verbose)
+    if random_seed is not None:
+        check.check_int(random_seed, "random_seed", minimum=0, maximum=2**32 - 1)  # np.random.seed's range
     if solver is not None and not (callable(solver) or isinstance(solver, str)):
         raise TypeError(
             f"solver must be None, a solver name or a callable solver(A, b), got {type(solver).__name__}"
         )
 
+    fit = np.asarray(iltdata.fit, dtype=float)
+    sample, result = 8 * fit.size, 8 * (np.size(iltdata.g) + 2 * fit.size)
+    require(
+        {"the noise and data samples": 2 * n * sample, "the n results and their summaries": 2 * n * result},
+        f"iltstats with n = {n}",
+        "use fewer samples n",
+    )
+
     from joblib import Parallel, delayed
 
-    fit = np.asarray(iltdata.fit, dtype=float)
     template = _template(iltdata)
     tau = [np.array(t, dtype=float) for t in iltdata.tau]
     kernel = list(iltdata.kernel)
