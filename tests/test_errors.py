@@ -147,7 +147,7 @@ class TestIltload:
     def test_data_path_nan_in_data(self, tmp_path):
         np.savetxt(tmp_path / "data.txt", with_nan(DATA))
         np.savetxt(tmp_path / "dim1.txt", T)
-        with pytest.raises(ValueError, match="data contains 1 NaN"):
+        with pytest.raises(ValueError, match="data.txt contains 1 NaN"):
             ilt.iltload(data_path=tmp_path)
 
 
