@@ -24,7 +24,7 @@ from .forward_model import (
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
-from .backends import check_solver, select_backend
+from .backends import check_solver, compiled_available, select_backend
 from .errors import NonFiniteError
 from .guards.degenerate import warn_uninformative_tau, warn_zero_data
 from .directions import gamma_stencil
@@ -105,6 +105,11 @@ class IltData:
         raise ``KeyError``.  On an initialised object the earlier settings are
         kept unless ``reinitialize=True``.  Everything is validated before any
         attribute changes, so a failed ``init`` leaves the object as it was.
+
+        Warnings: all-zero data; a tau grid over which a kernel is essentially
+        constant or zero at every t.  ILTpy's hints to set ``alt_g`` to 0 or 6
+        are given only where the compiled core is missing: the compiled
+        backend solves every ``alt_g`` through the same normal equations.
         """
         vprint = print if check.check_verbose(verbose) > 0 else (lambda *a, **k: None)
         check.check_bool(reinitialize, "reinitialize")
@@ -123,10 +128,13 @@ class IltData:
         warn_uninformative_tau(config["kernel"], K, config["t"], config["tau"])
         sparsity = kernel_sparsity(K)
         alt_g = fit_dict["alt_g"]
-        if sparsity > 0.7 and alt_g != 0:
-            _warn("Setting alt_g equal to 0 may show better performance for this inversion.")
-        if sparsity < 0.6 and alt_g == 0 and data.ndim > 1:
-            _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
+        # ILTpy's advice on alt_g holds for ILTpy's solves, which only the python backend
+        # makes: the compiled one solves every alt_g through the same normal equations.
+        if not compiled_available():
+            if sparsity > 0.7 and alt_g != 0:
+                _warn("Setting alt_g equal to 0 may show better performance for this inversion.")
+            if sparsity < 0.6 and alt_g == 0 and data.ndim > 1:
+                _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
         sparse = sparsity >= fit_dict["sparse_threshold"] or fit_dict["force_sparse"]
         for d in range(data.ndim):
             if config["sb"][d]:

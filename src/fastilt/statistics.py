@@ -6,6 +6,11 @@ the noise level the inversion assumes) are inverted with the same kernels, tau
 grids and fit settings, in parallel with joblib.  The spread of the ``n``
 distributions estimates the uncertainty of ``g``.
 
+With ``sigma`` (a weighted fit) the noise is still of unit variance, as in
+ILTpy, and every re-inversion keeps the weights ``1/sigma``: the spread is that
+of unit noise.  For noise at the level of ``sigma``, scale data and ``sigma``
+so that the noise has unit variance (what ILTpy and fastilt assume anyway).
+
 The noise is drawn exactly as ILTpy 1.0.0 draws it: after
 ``np.random.seed(random_seed)`` (when a seed is given) the list
 ``[np.random.randn(*fit.shape) for _ in range(n)]`` from NumPy's global random
@@ -157,10 +162,9 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
 
     Notes
     -----
-    With ``sigma`` (a weighted fit, ``sigma`` being the noise sd of each point)
-    the noise added to the fit is ``sigma * noise_samples[i]`` so that the
-    synthetic data have the noise the fit assumes; without ``sigma`` (unit
-    noise) the data samples are ``fit + noise_samples[i]`` as in ILTpy.
+    The data samples are ``fit + noise_samples[i]`` (unit-variance noise) as in
+    ILTpy, also with ``sigma``: the re-inversions keep the weights ``1/sigma``
+    but the noise added is not scaled by it (see the module notes).
 
     Raises
     ------
@@ -205,9 +209,7 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     if random_seed is not None:
         np.random.seed(random_seed)
     noise_samples = [np.random.randn(*fit.shape) for _ in range(n)]
-    sigma = getattr(iltdata, "sigma", None)
-    scale = 1.0 if sigma is None else np.asarray(sigma, dtype=float)
-    data_samples = [fit + scale * noise for noise in noise_samples]
+    data_samples = [fit + noise for noise in noise_samples]
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
     results = Parallel(n_jobs=n_jobs, verbose=verbose, backend="loky")(
