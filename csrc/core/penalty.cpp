@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "../linalg/errors.hpp"
@@ -15,6 +16,10 @@ Offset negate(const Offset& d) { return {-d[0], -d[1], -d[2]}; }
 Offset difference(const Offset& a, const Offset& b) {
   return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
 }
+
+// Finite and not NaN, as a comparison that vectorises (std::isfinite and a
+// short-circuit && in the loops below would not).
+int finite(double v) { return std::abs(v) <= std::numeric_limits<double>::max(); }
 
 double blend(int iteration, int start, double rate, double floor, double scale) {
   if (iteration > start) return scale * std::max(std::pow(1 - rate, iteration - start), floor);
@@ -107,7 +112,7 @@ void PenaltyAssembler::reset() {
 
 bool PenaltyAssembler::uniform_weights(const double* g) {
   const std::int64_t n = grid_.size;
-  bool finite = true;
+  int ok = 1;
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     const Offset back = negate(dir.step);
@@ -132,16 +137,16 @@ bool PenaltyAssembler::uniform_weights(const double* g) {
     moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
     const double dq = dir.delta_q;
     const double floor = dir.alpha_0 * std::pow(dq, 5);
-#pragma omp parallel for reduction(&& : finite) if (n > kParallelChunk)
+#pragma omp parallel for reduction(& : ok) if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
       const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
       inv_gamma_[k][i] = inv;
       c[i] = std::sqrt(1 / inv);
       // An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
-      finite = finite && std::isfinite(inv) && std::isfinite(c[i]);
+      ok &= finite(inv) & finite(c[i]);
     }
   }
-  return finite;
+  return ok != 0;
 }
 
 void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
@@ -246,13 +251,13 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   const double ratio = schedule_.gamma_ratio(iteration);
   const std::int64_t size = static_cast<std::int64_t>(gamma_.values.size());
   const double* previous = previous_.data();
-  bool finite = true;
-#pragma omp parallel for reduction(&& : finite) if (size > kParallelChunk)
+  int ok = 1;
+#pragma omp parallel for reduction(& : ok) if (size > kParallelChunk)
   for (std::int64_t s = 0; s < size; ++s) {
     values[s] = ratio == 1.0 ? scale * values[s] : ratio * scale * values[s] + (1 - ratio) * previous[s];
-    finite = finite && std::isfinite(values[s]);
+    ok &= finite(values[s]);
   }
-  if (!finite) throw NonFinite("Gamma", iteration);
+  if (!ok) throw NonFinite("Gamma", iteration);
 }
 
 }  // namespace fastilt

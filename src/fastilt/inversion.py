@@ -20,16 +20,14 @@ from .forward_model import (
     kronecker_operator,
     kronecker_transpose_apply,
     normal_equations,
-    normal_matrix_pattern,
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
 from .backends import check_solver, compiled_available, select_backend
 from .errors import NonFiniteError
 from .guards.degenerate import warn_uninformative_tau, warn_zero_data
-from .directions import gamma_stencil
 from .guards.finite import require_finite_input, with_likely_cause
-from .guards.memory import iteration_bytes, require, solve_bytes
+from .guards.preflight import require_inversion_memory
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
 __all__ = ["IltData"]
@@ -240,45 +238,6 @@ class IltData:
             return None
         return self.kernel_blocks, np.ravel(self.mcomp)
 
-    def _solution_layout(self, backend, solver, w_bandwidth, stencil_reach):
-        """The linear-solve layout ``invert`` will use (see :func:`fastilt.guards.memory.solve_bytes`)."""
-        if self.alt_g != 0 and (backend == "python" or callable(solver)):
-            return "data-space"
-        if callable(solver):
-            return "user"
-        if backend == "python":
-            return "superlu" if w_bandwidth is not None else "python-dense"
-        from .compiled import solver_for_structure, use_low_rank
-
-        n = int(self.Nxtot)
-        if use_low_rank(solver or "auto", n, self._kronecker_form()):
-            return "lowrank"
-        return solver_for_structure(solver or "auto", n, w_bandwidth, stencil_reach)
-
-    def _require_memory(self, backend, solver):
-        """``MemoryError`` up front when the chosen solution path cannot fit in memory."""
-        n = int(self.Nxtot)
-        w_sparse = sp.issparse(self.__dict__.get("K0comp"))
-        entries, bandwidth = normal_matrix_pattern(self.kernel_blocks)
-        slots, reach = gamma_stencil(self.directions, tuple(int(k) for k in self.Nx))
-        layout = self._solution_layout(backend, solver, bandwidth if w_sparse else None, reach)
-        data_size = int(self.mcomp.size)
-        parts = {
-            f"the linear solves ({layout})": solve_bytes(
-                layout, n, entries if w_sparse else n * n, bandwidth, slots, data_size
-            ),
-            **iteration_bytes(n, slots, len(self.directions), int(self.maxloop)),
-        }
-        if self.alt_g != 0 and layout != "data-space" and not w_sparse:
-            parts["the dense operator A"] = 8 * data_size * n  # W is formed from it
-        require(
-            parts,
-            f"inverting {n} unknowns (tau grid {tuple(int(k) for k in self.Nx)}) with solver '{layout}'",
-            "use fewer tau points, compress=True (fewer data rows), a smaller maxloop or another solver "
-            "(invert(solver=...): 'lowrank' for data inverted in every dimension, 'band' or 'cholmod' for "
-            "sparse kernels; the compiled backend)",
-        )
-
     def invert(self, solver=None, verbose=1, backend="auto"):
         """Run the regularised inversion; sets ``g``, ``fit``, ``residuals``, ``convergence``.
 
@@ -297,7 +256,7 @@ class IltData:
         verbose = check.check_verbose(verbose)
         backend = select_backend(backend)
         solver = check_solver(solver, backend)
-        self._require_memory(backend, solver)
+        require_inversion_memory(self, backend, solver)
         vprint = print if verbose > 0 else (lambda *a, **k: None)
         if self.alt_g != 0:
             self.solver_type = "alt_g"

@@ -4,7 +4,7 @@
     values that pass their range checks but make the arithmetic overflow,
     checked up front, and the NaN/inf checks of the Python iteration loops
     (the compiled loop checks in C++);
-``memory``
+``memory``, ``preflight``
     the peak memory of the chosen solution path, estimated before any large
     allocation;
 ``degenerate``
