@@ -68,7 +68,7 @@ components = st.lists(
     alt_g=st.sampled_from([0, 6]),
 )
 def test_1d_decays(components, n_points, n_tau, noise, seed, nn, sb, compress, alt_g):
-    assume(not (sb and alt_g))  # rejected by init: the data-space forms need Γ positive definite
+    assume(not (sb and alt_g))  # rejected by init (test_errors.py): they need Γ positive definite
     t = np.geomspace(1e-4, 3.0, n_points)
     s = _decay(t, components, noise, seed)
     tau = np.logspace(-5, 1.5, n_tau)

@@ -52,9 +52,8 @@ def test_dask_stack_is_lazy_and_equals_the_numpy_run(client):
 def test_dask_2d_stack_equals_the_numpy_run(client):
     stack, t = t1t2_stack(4, seed=2)
     tau, kernels = [np.logspace(-3, 1, 8)] * 2, [ilt.Exponential(), ilt.Exponential()]
-    with pytest.warns(UserWarning, match="alt_g"):
-        expected = ilt.invert_many(stack, t, tau, kernels, {"maxloop": 20}, verbose=0)
-        result = ilt.invert_many(da.from_array(stack, chunks=(2, 6, 48)), t, tau, kernels, {"maxloop": 20})
+    expected = ilt.invert_many(stack, t, tau, kernels, {"maxloop": 20}, verbose=0)
+    result = ilt.invert_many(da.from_array(stack, chunks=(2, 6, 48)), t, tau, kernels, {"maxloop": 20})
     np.testing.assert_array_equal(np.asarray(result.g), expected.g)
 
 

@@ -147,7 +147,7 @@ class TestIltload:
     def test_data_path_nan_in_data(self, tmp_path):
         np.savetxt(tmp_path / "data.txt", with_nan(DATA))
         np.savetxt(tmp_path / "dim1.txt", T)
-        with pytest.raises(ValueError, match="data contains 1 NaN"):
+        with pytest.raises(ValueError, match="data.txt contains 1 NaN"):
             ilt.iltload(data_path=tmp_path)
 
 
@@ -340,6 +340,12 @@ class TestInitParameters:
     def test_invalid_alt_g(self, alt_g):
         with pytest.raises(ValueError, match=f"Invalid alt_g value: {alt_g}"):
             loaded().init(TAU, ilt.Diffusion(), parameters={"alt_g": alt_g})
+
+    @pytest.mark.parametrize("alt_g", [2, 4, 6, 8])
+    def test_data_space_form_with_static_baseline(self, alt_g):
+        # Found by hypothesis (test_agreement.py): Γ is singular on the unregularised baseline.
+        with pytest.raises(ValueError, match=f"alt_g = {alt_g} cannot be combined with a static baseline"):
+            loaded().init(TAU, ilt.Diffusion(), parameters={"alt_g": alt_g, "sb": True})
 
     def test_unknown_parameter(self):
         with pytest.raises(KeyError, match=r"'alpha0' \(did you mean 'alpha_0'\?\)"):

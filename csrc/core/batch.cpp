@@ -43,6 +43,9 @@ void invert_item(Iteration& it, const BatchInput& in, std::int64_t i, BatchOutpu
   } catch (const NotPositiveDefinite&) {
     out.status[i] = static_cast<std::uint8_t>(ItemStatus::NotPositiveDefinite);
     return;
+  } catch (const NonFinite&) {
+    out.status[i] = static_cast<std::uint8_t>(ItemStatus::NonFinite);
+    return;
   }
   std::copy(it.g().begin(), it.g().end(), out.g + i * n);
   const auto& conv = it.convergence();

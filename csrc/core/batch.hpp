@@ -21,11 +21,12 @@ struct BatchInput {
   std::int64_t items = 0;
 };
 
-enum class ItemStatus : std::uint8_t { Done = 0, NotPositiveDefinite = 1, Cancelled = 2 };
+enum class ItemStatus : std::uint8_t { Done = 0, NotPositiveDefinite = 1, Cancelled = 2, NonFinite = 3 };
 
 // Row i of each output belongs to item i.  convergence is items x maxloop,
 // NaN after the last iteration run; an item whose factorisation was not
-// positive definite is left to the caller (it needs another solver).
+// positive definite is left to the caller (it needs another solver), and so
+// is one whose arithmetic met NaN/inf (the caller names the item and the cause).
 struct BatchOutput {
   double* g = nullptr;
   double* convergence = nullptr;

@@ -264,13 +264,23 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "fastilt's compiled core: assembly of Γ and the iteration loop.";
   m.attr("HAVE_CHOLMOD") = have_cholmod();
 
-  // Share the exception class of fastilt._linalg (a numpy LinAlgError).
+  // Share the exception class of fastilt._linalg (a numpy LinAlgError) and
+  // fastilt.errors.NonFiniteError (which carries the quantity and iteration).
   static py::object not_pd = py::module_::import("fastilt._linalg").attr("NotPositiveDefiniteError");
+  static py::object non_finite = py::module_::import("fastilt.errors").attr("NonFiniteError");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const NotPositiveDefinite& e) {
       PyErr_SetString(not_pd.ptr(), e.what());
+    } catch (const NonFinite& e) {
+      const py::object error = non_finite(e.what(), e.quantity(), e.iteration());
+      PyErr_SetObject(non_finite.ptr(), error.ptr());
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_MemoryError,
+                      "the compiled core ran out of memory (std::bad_alloc) while building or factoring "
+                      "the linear system; use fewer tau points, compress=True, or another solver "
+                      "(solver='lowrank' or 'band' where they apply)");
     }
   });
 

@@ -2,11 +2,46 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "../linalg/cholesky.hpp"
+#include "../linalg/errors.hpp"
 
 namespace fastilt {
+namespace {
+
+// ||next - previous|| / ||next||, with 0/0 = 0 (g stays zero: all-zero data)
+// and x/0 = inf; squares that overflow are summed again scaled by a power of
+// two (exact), so a huge but finite g still gets its true relative change.
+double relative_change(const std::vector<double>& next, const std::vector<double>& previous) {
+  double change = 0, norm = 0;
+  for (std::size_t j = 0; j < next.size(); ++j) {
+    change += (next[j] - previous[j]) * (next[j] - previous[j]);
+    norm += next[j] * next[j];
+  }
+  if (!std::isfinite(change) || !std::isfinite(norm)) {
+    double largest = 0;
+    for (std::size_t j = 0; j < next.size(); ++j)
+      largest = std::max({largest, std::abs(next[j]), std::abs(next[j] - previous[j])});
+    const double scale = std::ldexp(1.0, -std::ilogb(largest));
+    change = norm = 0;
+    for (std::size_t j = 0; j < next.size(); ++j) {
+      const double d = (next[j] - previous[j]) * scale, v = next[j] * scale;
+      change += d * d;
+      norm += v * v;
+    }
+  }
+  if (norm == 0) return change == 0 ? 0.0 : std::numeric_limits<double>::infinity();
+  return std::sqrt(change) / std::sqrt(norm);
+}
+
+void require_finite(const std::vector<double>& g, int iteration) {
+  for (double v : g)
+    if (!std::isfinite(v)) throw NonFinite("g", iteration);
+}
+
+}  // namespace
 
 Iteration::Iteration(PenaltyAssembler assembler, std::unique_ptr<LinearSystem> system, std::vector<double> y,
                      int maxloop, double conv_limit)
@@ -40,6 +75,7 @@ void Iteration::start_from_solve() {
   g_.resize(y_.size());
   const BlasThreads blas(system().blas_threads());
   system_->solve(assembler_.gamma(), y_.data(), g_.data());
+  require_finite(g_, -1);
 }
 
 bool Iteration::finished() const {
@@ -48,13 +84,10 @@ bool Iteration::finished() const {
 }
 
 void Iteration::accept(std::vector<double>& g_next, const IterationCallback& callback) {
-  double change = 0, norm = 0;
-  for (std::size_t j = 0; j < g_.size(); ++j) {
-    change += (g_next[j] - g_[j]) * (g_next[j] - g_[j]);
-    norm += g_next[j] * g_next[j];
-  }
+  require_finite(g_next, next_iteration());  // g_ keeps the last finite iterate
+  const double change = relative_change(g_next, g_);
   g_.swap(g_next);
-  convergence_.push_back(std::sqrt(change) / std::sqrt(norm));
+  convergence_.push_back(change);
   if (callback) callback(next_iteration() - 1);
 }
 

@@ -30,7 +30,8 @@ class Iteration {
 
   // Run until converged or maxloop.  A failed factorisation throws
   // NotPositiveDefinite and leaves the failed iteration's Γ assembled, so the
-  // caller can solve it another way and hand the result to complete().
+  // caller can solve it another way and hand the result to complete().  A NaN
+  // or infinite Γ or g throws NonFinite at once; g() keeps the last finite g.
   void run(const IterationCallback& callback);
   void complete(const std::vector<double>& g_next, const IterationCallback& callback);
 

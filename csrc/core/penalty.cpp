@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+
+#include "../linalg/errors.hpp"
 
 namespace fastilt {
 namespace {
@@ -13,6 +16,10 @@ Offset negate(const Offset& d) { return {-d[0], -d[1], -d[2]}; }
 Offset difference(const Offset& a, const Offset& b) {
   return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
 }
+
+// Finite and not NaN, as a comparison that vectorises (std::isfinite and a
+// short-circuit && in the loops below would not).
+int finite(double v) { return std::abs(v) <= std::numeric_limits<double>::max(); }
 
 double blend(int iteration, int start, double rate, double floor, double scale) {
   if (iteration > start) return scale * std::max(std::pow(1 - rate, iteration - start), floor);
@@ -100,8 +107,9 @@ void PenaltyAssembler::reset() {
   cz_.assign(dirs_.size(), std::vector<double>(n, 0.0));
 }
 
-void PenaltyAssembler::uniform_weights(const double* g) {
+bool PenaltyAssembler::uniform_weights(const double* g) {
   const std::int64_t n = grid_.size;
+  int ok = 1;
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     const Offset back = negate(dir.step);
@@ -126,12 +134,15 @@ void PenaltyAssembler::uniform_weights(const double* g) {
     moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
     const double dq = dir.delta_q;
     const double floor = dir.alpha_0 * std::pow(dq, 5);
-#pragma omp parallel for if (n > kParallelChunk)
+#pragma omp parallel for reduction(& : ok) if (n > kParallelChunk)
     for (std::int64_t i = 0; i < n; ++i) {
       const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
       c[i] = std::sqrt(1 / inv);
+      // An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
+      ok &= finite(inv) & finite(c[i]);
     }
   }
+  return ok != 0;
 }
 
 void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
@@ -206,7 +217,7 @@ void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bo
 
 void PenaltyAssembler::assemble(const double* g, int iteration) {
   const std::int64_t n = grid_.size;
-  uniform_weights(g);
+  if (!uniform_weights(g)) throw NonFinite("Gamma", iteration);
   const bool zc = schedule_.reg_zc && iteration > schedule_.zc_on;
   if (zc) zero_crossing_weights(g, iteration);
   // Γ := (1 - ratio) Γ_previous + weight Γ_new, in place (no second copy of
@@ -244,8 +255,13 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
     }
     values[i] += diagonal;
   }
-#pragma omp parallel for if (size > kParallelChunk)
-  for (std::int64_t s = 0; s < size; ++s) values[s] *= weight;
+  int ok = 1;
+#pragma omp parallel for reduction(& : ok) if (size > kParallelChunk)
+  for (std::int64_t s = 0; s < size; ++s) {
+    values[s] *= weight;
+    ok &= finite(values[s]);
+  }
+  if (!ok) throw NonFinite("Gamma", iteration);
 }
 
 }  // namespace fastilt

@@ -44,7 +44,8 @@ class PenaltyAssembler {
                    Schedule schedule);
 
   // Γ of iteration `iteration` from g; updates the zero-crossing state and
-  // blends with the previous Γ.  Result in gamma().values.
+  // blends with the previous Γ.  Result in gamma().values.  Throws NonFinite
+  // when Γ or its weights are NaN or infinite.
   void assemble(const double* g, int iteration);
   // Back to the start of an inversion: Γ = Γ0, Cz = 0.
   void reset();
@@ -54,7 +55,7 @@ class PenaltyAssembler {
   const std::vector<std::vector<double>>& zero_crossing_state() const { return cz_; }
 
  private:
-  void uniform_weights(const double* g);
+  bool uniform_weights(const double* g);  // false: a weight is not finite
   void zero_crossing_weights(const double* g, int iteration);
   // l lᵀ + m mᵀ of the rows begin..end of L and M, added into Γ.
   void add_row_products(std::int64_t begin, std::int64_t end, bool zc);

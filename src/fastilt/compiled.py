@@ -31,6 +31,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
 from . import _core
+from .fallback import relative_change
+from .guards.finite import require_finite
 from .low_rank import LowRankBasis
 from ._linalg import NotPositiveDefiniteError
 from .solvers import normal_equations_matrix
@@ -85,13 +87,23 @@ def use_low_rank(name, n, kronecker):
 
 def choose_solver(name, W, n, offsets, shape):
     """Resolve ``"auto"`` to a normal-equation solver for this system (``W`` dense or CSC/CSR)."""
+    w_bandwidth = _lower_bandwidth(W) if sp.issparse(W) else None
+    return solver_for_structure(name, n, w_bandwidth, _stencil_reach(offsets, shape))
+
+
+def solver_for_structure(name, n, w_bandwidth, stencil_reach):
+    """:func:`choose_solver` from the structure alone (also before ``W`` is formed).
+
+    ``w_bandwidth`` is the lower bandwidth of a sparse ``W`` (None: ``W`` is
+    dense), ``stencil_reach`` that of Γ.
+    """
     if name != "auto":
         if name == "cholmod" and not _core.HAVE_CHOLMOD:
             raise ValueError("solver='cholmod' needs fastilt built with CHOLMOD (libsuitesparse-dev)")
         return name
-    if not sp.issparse(W):
+    if w_bandwidth is None:
         return "dense" if n <= DENSE_LIMIT else ("cholmod" if _core.HAVE_CHOLMOD else "dense")
-    bandwidth = max(_lower_bandwidth(W), _stencil_reach(offsets, shape))
+    bandwidth = max(w_bandwidth, stencil_reach)
     if n <= DENSE_LIMIT and bandwidth > n // 8:
         return "dense"
     if bandwidth <= 200:
@@ -228,13 +240,15 @@ def _python_loop(assembler, n, solve, g_guess, maxloop, conv_limit, on_iteration
     assembler.reset()
     gamma = _sparse(assembler.gamma_csc(), n)
     g = g_guess if g_guess is not None else solve(gamma)
+    require_finite(g, "g", -1)
     on_iteration(-1, g, lambda gamma=gamma: gamma)
     convergence = [None] * maxloop
     for i in range(maxloop):
-        assembler.assemble(g, i)
+        assembler.assemble(g, i)  # raises NonFiniteError for a NaN or infinite Γ
         gamma = _sparse(assembler.gamma_csc(), n)
         g_next = solve(gamma)
-        convergence[i] = float(np.linalg.norm(g_next - g) / np.linalg.norm(g_next))
+        require_finite(g_next, "g", i)
+        convergence[i] = relative_change(g_next, g)
         g = g_next
         on_iteration(i, g, lambda gamma=gamma: gamma)
         if convergence[i] < conv_limit:

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import validation as check
 from .directions import regularisation_directions
+from .guards.finite import check_noise_weights, check_penalty_scale
 from .kernels import (
     LOG_AXIS_KERNELS,
     TAU_FROM_T_KERNELS,
@@ -62,8 +63,10 @@ def _per_dimension(value, ndim, fill, name, kind):
 
 def _resolve_kernels(spec, ndim):
     kernels = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    if not kernels:
+        raise ValueError("kernel is an empty list; give a kernel for the first dimension at least")
     if len(kernels) > ndim:
-        raise ValueError(f"{len(kernels)} kernels given for {ndim}-dimensional data")
+        raise ValueError(f"kernel: {len(kernels)} kernels given for {ndim}-dimensional data")
     kernels += [Identity()] * (ndim - len(kernels))
     kernels = [kernel_from_spec(k) for k in kernels]
     if kernels[0].name == IltKernel.name:
@@ -128,7 +131,7 @@ def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
     else:
         given = [tau]
     if len(given) > ndim:
-        raise ValueError(f"{len(given)} tau arrays given for {ndim}-dimensional data")
+        raise ValueError(f"tau: {len(given)} tau arrays given for {ndim}-dimensional data")
     resolved = []
     for i in range(ndim):
         if i < len(given):
@@ -175,6 +178,8 @@ def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
 
 def _resolve_sb(sb, ndim):
     values = list(sb) if isinstance(sb, (list, tuple)) else [sb]
+    if not values:
+        raise ValueError("`sb` is an empty list; give True or False (a static baseline, 1D only)")
     if not all(isinstance(v, (bool, np.bool_)) for v in values):
         raise TypeError(f"`sb` must be a boolean or a list of booleans, got {sb!r}")
     if ndim > 1 and any(values):
@@ -187,49 +192,83 @@ def _resolve_sb(sb, ndim):
     return [bool(values[0])] * ndim
 
 
-def _check_schedule(p):
+#: ILTpy's per-axis numbers (``value * np.ones(ndim)``): one number or one per axis;
+#: with whether 0 is allowed.  None (alpha_p, alpha_c, alpha_d) means "derive it".
+PER_AXIS = {
+    "alpha_0": False,
+    "alpha_a": False,
+    "alpha_bc": True,
+    "alpha_nn": True,
+    "alpha_p": True,
+    "alpha_c": True,
+    "alpha_d": False,
+}
+DERIVED_WHEN_NONE = ("alpha_p", "alpha_c", "alpha_d")
+
+
+def _check_schedule(p, ndim):
+    """Validate the scalar settings; returns the per-axis numbers (arrays of ``ndim``, or None)."""
     check.check_int(p["maxloop"], "maxloop", minimum=1)
     for name in ("reg_down", "zc_down", "zc_on"):
-        check.check_int(p[name], name)
+        check.check_int(p[name], name, minimum=check.INT32_MIN)
     for name in ("c_nmax", "p_nmax", "zc_nmax"):
         check.check_int(p[name], name, minimum=1)
     for name in ("reg_downrate", "zc_downrate", "reg_upd", "reg_updmin", "zc_upd", "zc_updmin"):
         check.check_fraction(p[name], name)
-    check.check_positive(p["conv_limit"], "conv_limit", allow_zero=True)
-    for name in ("alpha_0", "alpha_00", "alpha_a", "zc_max"):
-        check.check_positive(p[name], name)
-    for name in ("alpha_bc", "alpha_nn"):
-        check.check_positive(p[name], name, allow_zero=True)
-    for name in ("alpha_p", "alpha_c", "alpha_d"):
-        if p[name] is not None:
-            check.check_positive(p[name], name, allow_zero=name != "alpha_d")
+    check.check_positive(check.as_number(p["conv_limit"], "conv_limit"), "conv_limit", allow_zero=True)
+    for name in ("alpha_00", "zc_max"):
+        check.check_positive(check.as_number(p[name], name), name)
+    per_axis = {}
+    for name, allow_zero in PER_AXIS.items():
+        if p[name] is None and name in DERIVED_WHEN_NONE:
+            per_axis[name] = None
+            continue
+        per_axis[name] = check.as_per_axis(p[name], name, ndim)
+        check.check_positive(p[name], name, allow_zero=allow_zero)
     for name in ("nn", "reg_zc", "use_svds", "store_g", "store_gamma", "force_sparse", "reg_up"):
         check.check_bool(p[name], name)
     check.check_fraction(p["sparse_threshold"], "sparse_threshold")
     if p["alt_g"] not in VALID_ALT_G or isinstance(p["alt_g"], bool):
         raise ValueError(f"Invalid alt_g value: {p['alt_g']!r}. Valid options are {list(VALID_ALT_G)}.")
+    _check_zero_crossing_state(p["Cz"])
+    return per_axis
+
+
+def _check_zero_crossing_state(cz):
+    """``Cz`` (ILTpy's zero-crossing state, reset by every inversion): a list of arrays."""
+    if not isinstance(cz, (list, tuple)):
+        raise TypeError(f"Cz must be a list of arrays (the zero-crossing state), got {cz!r}")
+    for i, item in enumerate(cz):
+        check.as_finite_array(item, f"Cz[{i}]", allow_empty=True)
 
 
 def _rms(values, directions):
     """Per-direction values: the axis value, or the RMS of the two axes of a diagonal."""
     values = np.asarray(values, dtype=float)
     return np.array([
-        np.sqrt((values[a] ** 2 + values[b] ** 2) / 2) for a, b in (d.axes for d in directions)
+        values[a] if a == b else np.sqrt((values[a] ** 2 + values[b] ** 2) / 2)
+        for a, b in (d.axes for d in directions)
     ])
 
 
-def _window(values, directions):
-    """Per-direction moving-max window: diagonals take the rounded-up mean of their axes."""
+def _window(values, directions, shape):
+    """Per-direction moving-max window: diagonals take the rounded-up mean of their axes.
+
+    A window reaching past every end of the grid changes nothing (the values
+    maximised are >= 0 and points beyond the grid count as 0), so windows are
+    capped there: a huge ``c_nmax`` then costs no more than a grid-wide one.
+    """
     values = np.asarray(values, dtype=float)
+    cap = 2 * int(max(shape)) + 2
     return np.array(
-        [int(np.ceil(np.mean(values[list(d.axes)]))) for d in directions], dtype=np.int64
+        [min(int(np.ceil(np.mean(values[list(d.axes)]))), cap) for d in directions], dtype=np.int64
     )
 
 
 def resolve_configuration(data, t, user_t_spec, p):
     """Validate and resolve the fit dict ``p`` for ``data``; returns attributes by name."""
     ndim = data.ndim
-    _check_schedule(p)
+    per_axis = _check_schedule(p, ndim)
     kernels = _resolve_kernels(p["kernel"], ndim)
     compress = _per_dimension(p["compress"], ndim, False, "compress", bool)
     base_tau = _resolve_base_tau(p["base_tau"], kernels)
@@ -251,6 +290,12 @@ def resolve_configuration(data, t, user_t_spec, p):
     t = _resolve_sampling(data, t, user_t_spec, p["dim_ndim"], base_tau)
     tau = _resolve_tau(p["tau"], t, kernels, base_tau, p["dim_ndim"] is not None and ndim > 1)
     sb = _resolve_sb(p["sb"], ndim)
+    if any(sb) and p["alt_g"] != 0:
+        # ILTpy fails here inside its Cholesky factorisation of Γ, after the set-up.
+        raise ValueError(
+            f"alt_g = {p['alt_g']} cannot be combined with a static baseline (sb=True): the data-space "
+            "forms factor Γ = L Lᵀ, but the baseline is not regularised, so Γ is singular; use alt_g = 0"
+        )
 
     Nx0 = np.array([ti.size for ti in tau])
     Nx = Nx0 + np.array([int(b) for b in sb])
@@ -282,6 +327,7 @@ def resolve_configuration(data, t, user_t_spec, p):
                 "sigma (the noise standard deviation) must be positive everywhere, "
                 f"but sigma[{', '.join(str(int(i)) for i in k)}] = {float(sigma[k]):g}"
             )
+        check_noise_weights(sigma)
 
     # Compliance and scale parameters, per axis first.
     directions = regularisation_directions(ndim)
@@ -292,17 +338,20 @@ def resolve_configuration(data, t, user_t_spec, p):
         np.log(tau[i][-1]) - np.log(tau[i][-2]) if base_tau[i] != 0 else tau[i][-1] - tau[i][-2]
         for i in range(ndim)
     ], dtype=float)
-    if p["alpha_c"] is None:
-        alpha_c = 2 * spacing / n_points * Ntau
-    else:
-        alpha_c = p["alpha_c"] * np.ones(ndim)
-    alpha_p = 5 * alpha_c if p["alpha_p"] is None else p["alpha_p"] * np.ones(ndim)
-    alpha_a = p["alpha_a"] * np.ones(ndim)
-    alpha_d = 1 / alpha_a if p["alpha_d"] is None else p["alpha_d"] * np.ones(ndim)
+    alpha_c = 2 * spacing / n_points * Ntau if per_axis["alpha_c"] is None else per_axis["alpha_c"]
+    alpha_p = 5 * alpha_c if per_axis["alpha_p"] is None else per_axis["alpha_p"]
+    alpha_a = per_axis["alpha_a"]
+    alpha_d = 1 / alpha_a if per_axis["alpha_d"] is None else per_axis["alpha_d"]
     delta_q = np.where(np.array(base_tau) != 0, spacing, spacing * np.log(10))
 
-    def extend(per_axis):
-        return _rms(per_axis, directions)
+    def extend(values):
+        return _rms(values, directions)
+
+    delta_q_directions = np.array([
+        np.sqrt(delta_q[a] ** 2 + delta_q[b] ** 2) if a != b else delta_q[a]
+        for a, b in (d.axes for d in directions)
+    ])
+    check_penalty_scale(extend(per_axis["alpha_0"]), delta_q_directions, float(p["alpha_00"]))
 
     return {
         "Nt": data.shape,
@@ -324,18 +373,15 @@ def resolve_configuration(data, t, user_t_spec, p):
         "Nxtot": Nxtot,
         "g_guess": g_guess,
         "sigma": sigma,
-        "alpha_0": extend(p["alpha_0"] * np.ones(ndim)),
+        "alpha_0": extend(per_axis["alpha_0"]),
         "alpha_c": extend(alpha_c),
         "alpha_p": extend(alpha_p),
         "alpha_a": extend(alpha_a),
         "alpha_d": extend(alpha_d),
-        "alpha_bc": p["alpha_bc"] * np.ones(ndim),
-        "alpha_nn": p["alpha_nn"] * np.ones(ndim),
-        "Delta_Q": np.array([
-            np.sqrt(delta_q[a] ** 2 + delta_q[b] ** 2) if a != b else delta_q[a]
-            for a, b in (d.axes for d in directions)
-        ]),
-        "c_nmax": _window(p["c_nmax"] * np.ones(ndim), directions),
-        "p_nmax": _window(p["p_nmax"] * np.ones(ndim), directions),
-        "zc_nmax": _window(p["zc_nmax"] * np.ones(ndim), directions),
+        "alpha_bc": per_axis["alpha_bc"],
+        "alpha_nn": per_axis["alpha_nn"],
+        "Delta_Q": delta_q_directions,
+        "c_nmax": _window(p["c_nmax"] * np.ones(ndim), directions, Nx),
+        "p_nmax": _window(p["p_nmax"] * np.ones(ndim), directions, Nx),
+        "zc_nmax": _window(p["zc_nmax"] * np.ones(ndim), directions, Nx),
     }

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Direction", "regularisation_directions", "second_difference", "central_difference"]
+__all__ = [
+    "Direction",
+    "regularisation_directions",
+    "second_difference",
+    "central_difference",
+    "gamma_stencil",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,21 @@ def regularisation_directions(ndim):
             directions.append(Direction((a, b), unit((a, 1), (b, 1))))
             directions.append(Direction((b, a), unit((a, 1), (b, -1))))
     return directions
+
+
+def gamma_stencil(directions, shape):
+    """``(slots, reach)`` of ``Γ = LᵀL``'s lower triangle: its stencil offsets per point and the largest.
+
+    A row of ``L`` touches the point and its two neighbours along every
+    direction, so Γ couples every pair of them; ``reach`` is the largest
+    linear (Fortran-order) distance of a coupling on the grid ``shape``.
+    """
+    ndim = len(shape)
+    points = [(0,) * ndim] + [tuple(sign * s for s in d.step) for d in directions for sign in (1, -1)]
+    couplings = {tuple(q - p for p, q in zip(a, b)) for a in points for b in points}
+    strides = np.cumprod((1,) + tuple(int(n) for n in shape[:-1]))
+    reach = max(abs(int(np.dot(c, strides))) for c in couplings)
+    return (len(couplings) + 1) // 2, reach
 
 
 def _shift_operator(shape, box, step):

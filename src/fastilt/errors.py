@@ -7,7 +7,7 @@ of a class deriving from both, so ``except ValueError`` clauses written for
 ILTpy keep catching it.
 """
 
-__all__ = ["ArgumentTypeError", "DataFilesNotFoundError", "InvalidItemError", "NotInvertedError"]
+__all__ = ["ArgumentTypeError", "DataFilesNotFoundError", "InvalidItemError", "NonFiniteError", "NotInvertedError"]
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -95,3 +95,41 @@ class InvalidItemError(ValueError):
 
     def __reduce__(self):  # raised in Dask workers: must survive pickling
         return type(self), (self.args[0], self.items)
+
+
+class NonFiniteError(FloatingPointError, ValueError):
+    """The arithmetic of an inversion met NaN or infinity.
+
+    Raised up front for values that pass their range checks but overflow
+    (``1/sigma²``, the weights of ``alpha_0``, data near the float maximum)
+    and during the iteration as soon as ``Γ`` or ``g`` is not finite; no
+    result is stored then.  ``quantity`` is ``"g"`` or ``"Gamma"`` (None up
+    front) and ``iteration`` the iteration (-1: the start).  A
+    ``FloatingPointError`` as in ILTpy, which lets NumPy raise on overflow;
+    also a ``ValueError``: the cause is a value given to fastilt.
+
+    Examples
+    --------
+    A user solver that returns NaN is stopped at its first answer, and the
+    object keeps no result:
+
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> from fastilt.errors import NonFiniteError
+    >>> t = np.linspace(0.001, 1, 50)
+    >>> data = ilt.iltload(data=100 * np.exp(-t / 0.1), t=t)
+    >>> data.init(np.logspace(-3, 1, 20), ilt.Exponential())
+    >>> try:
+    ...     data.invert(solver=lambda A, b: np.full(b.shape, np.nan), verbose=0)
+    ... except NonFiniteError as err:
+    ...     print(err.quantity, err.iteration, data.inverted)
+    g -1 False
+    """
+
+    def __init__(self, message, quantity=None, iteration=None):
+        super().__init__(message)
+        self.quantity = quantity
+        self.iteration = iteration
+
+    def __reduce__(self):  # raised in Dask workers: must survive pickling
+        return type(self), (self.args[0], self.quantity, self.iteration)

@@ -10,9 +10,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from .directions import central_difference, second_difference
+from .guards.finite import require_finite
 from .movmax import moving_max
 
-__all__ = ["PythonPenalties"]
+__all__ = ["PythonPenalties", "iterate", "relative_change"]
 
 
 class PythonPenalties:
@@ -91,7 +92,27 @@ class PythonPenalties:
         ratio = m.gamma_ratio(iteration)
         if ratio != 1.0:
             gamma = ratio * gamma + (1 - ratio) * previous
+        # An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
+        require_finite(np.concatenate(inverse_gamma), "Gamma", iteration)
+        require_finite(gamma, "Gamma", iteration)
         return gamma.tocsc()
+
+
+def relative_change(g, previous):
+    """``‖g − previous‖ / ‖g‖`` as the compiled core computes it.
+
+    0/0 is 0 (g stays zero: all-zero data converge at once) and x/0 is inf;
+    norms whose squares overflow are taken again scaled by a power of two.
+    """
+    with np.errstate(over="ignore"):
+        change, norm = np.linalg.norm(g - previous), np.linalg.norm(g)
+    if not (np.isfinite(change) and np.isfinite(norm)):
+        largest = max(np.max(np.abs(g)), np.max(np.abs(g - previous)))
+        scale = 2.0 ** -np.frexp(largest)[1]
+        change, norm = np.linalg.norm((g - previous) * scale), np.linalg.norm(g * scale)
+    if norm == 0:
+        return 0.0 if change == 0 else float("inf")
+    return float(change / norm)
 
 
 def iterate(penalties, solve, g, gamma, maxloop, conv_limit, on_iteration=None):
@@ -101,17 +122,20 @@ def iterate(penalties, solve, g, gamma, maxloop, conv_limit, on_iteration=None):
     after every solve and with ``i = -1`` for the start (storage of
     intermediate results, progress).  Returns the final
     ``g`` and ``Γ``, the convergence list (``None`` after an early stop) and
-    the zero-crossing state ``Cz``.
+    the zero-crossing state ``Cz``.  A NaN or infinite Γ or g raises
+    :class:`~fastilt.errors.NonFiniteError` at once.
     """
     Cz = [np.zeros(1) for _ in penalties.model.directions]
     convergence = [None] * maxloop
+    require_finite(g, "g", -1)
     if on_iteration is not None:
         on_iteration(-1, g, lambda gamma=gamma: gamma)
     for i in range(maxloop):
         previous = g
         gamma = penalties.gamma(g, i, Cz, gamma)
         g = solve(gamma)
-        convergence[i] = float(np.linalg.norm(g - previous) / np.linalg.norm(g))
+        require_finite(g, "g", i)
+        convergence[i] = relative_change(g, previous)
         if on_iteration is not None:
             on_iteration(i, g, lambda gamma=gamma: gamma)
         if convergence[i] < conv_limit:

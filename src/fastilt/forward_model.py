@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from scipy.linalg import svd
 from scipy.sparse.linalg import svds
 
+from .guards.memory import product_bytes, require
 from .kernels import Identity
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "normal_equations",
     "normal_matrix",
     "normal_projection",
+    "normal_matrix_pattern",
     "build_forward_model",
     "compress_data",
     "data_terms",
@@ -114,6 +116,35 @@ def normal_projection(A, m, weights=None):
     return A.T @ m if weights is None else A.T @ (weights[:, None] ** 2 * m)
 
 
+def _entries(matrix):
+    return matrix.count_nonzero() if sp.issparse(matrix) else np.count_nonzero(matrix)
+
+
+def normal_matrix_pattern(blocks):
+    """``(entries, lower bandwidth)`` of ``W = ⊗_d B_dᵀB_d`` from the blocks, without forming ``W``.
+
+    Noise weights (``AᵀΣ⁻²A``) keep the pattern.  Entry ``(i, j)`` of ``W`` is
+    non-zero where every per-dimension Gram matrix is, and index offsets add
+    up with the Fortran-order strides.
+    """
+    entries, bandwidth, stride = 1, 0, 1
+    for B in blocks:
+        gram = B.T @ B
+        if sp.issparse(gram):
+            rows, columns = gram.nonzero()
+            lower = int(np.max(rows - columns, initial=0))
+            entries *= rows.size
+        else:
+            mask = gram != 0
+            last = mask.shape[0] - 1 - np.argmax(mask[::-1], axis=0)  # last non-zero row per column
+            used = mask.any(axis=0)
+            lower = int(np.max((last - np.arange(mask.shape[1]))[used], initial=0))
+            entries *= int(np.count_nonzero(mask))
+        bandwidth += stride * lower
+        stride *= gram.shape[0]
+    return entries, bandwidth
+
+
 def kronecker_operator(blocks, sparse=False):
     """``B_N ⊗ ... ⊗ B_1`` (dimension 0 fastest): ILTpy's ``K0comp`` from its blocks."""
     A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
@@ -153,9 +184,18 @@ def build_forward_model(data, K, config, p, sparse):
         blocks.append(block)
 
     out = {"kernel_blocks": blocks, "U": U}
-    A = kronecker_operator(blocks, sparse=True) if sparse else None
-    if sparse and p["alt_g"] != 0:
-        out["K0comp"] = A  # alt_g 0 needs only W and Y: K0comp is formed again on first use
+    A = None
+    if sparse:
+        entries_a = int(np.prod([float(_entries(B)) for B in blocks]))
+        entries_w = normal_matrix_pattern(blocks)[0] if p["alt_g"] == 0 else 0
+        require(
+            {"the sparse operator A": product_bytes(entries_a, 0), "W = AᵀA": product_bytes(0, entries_w)},
+            "forming the sparse normal equations",
+            "use fewer tau points or compress=True (fewer data rows)",
+        )
+        A = kronecker_operator(blocks, sparse=True)
+        if p["alt_g"] != 0:
+            out["K0comp"] = A  # alt_g 0 needs only W and Y: K0comp is formed again on first use
 
     alt_g, sigma = p["alt_g"], config["sigma"]
     weights = None

@@ -24,7 +24,11 @@ from .forward_model import (
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
-from .backends import check_solver, select_backend
+from .backends import check_solver, compiled_available, select_backend
+from .errors import NonFiniteError
+from .guards.degenerate import warn_uninformative_tau, warn_zero_data
+from .guards.finite import require_finite_input, with_likely_cause
+from .guards.preflight import require_inversion_memory
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
 __all__ = ["IltData"]
@@ -244,10 +248,18 @@ class IltData:
             A kernel that is not an :class:`~fastilt.IltKernel` instance, or
             ``parameters`` that is neither a dict nor a path.
 
+        MemoryError
+            The sparse normal equations would not fit in the available memory
+            (checked before they are formed).
+
         Warns
         -----
         UserWarning
-            Advice on ``alt_g`` for very sparse or dense multi-dimensional kernels.
+            All-zero data; a tau grid over which a kernel is essentially
+            constant or zero at every t.  ILTpy's hints to set ``alt_g`` to 0
+            or 6 are given only where the compiled core is missing: the
+            compiled backend solves every ``alt_g`` through the same normal
+            equations.
 
         Examples
         --------
@@ -269,7 +281,7 @@ class IltData:
         >>> data.nn, data.maxloop
         (False, 100)
         """
-        vprint = print if verbose > 0 else (lambda *a, **k: None)
+        vprint = print if check.check_verbose(verbose) > 0 else (lambda *a, **k: None)
         check.check_bool(reinitialize, "reinitialize")
         start = time.time()
         vprint("Initializing...")
@@ -282,18 +294,26 @@ class IltData:
         data = self.data
         config = resolve_configuration(data, list(self.t_input), self.user_t_spec, fit_dict)
         K = kernel_matrices(config["kernel"], config["t"], config["tau"])
+        warn_zero_data(data)
+        warn_uninformative_tau(config["kernel"], K, config["t"], config["tau"])
         sparsity = kernel_sparsity(K)
         alt_g = fit_dict["alt_g"]
-        if sparsity > 0.7 and alt_g != 0:
-            _warn("Setting alt_g equal to 0 may show better performance for this inversion.")
-        if sparsity < 0.6 and alt_g == 0 and data.ndim > 1:
-            _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
+        # ILTpy's advice on alt_g holds for ILTpy's solves, which only the python backend
+        # makes: the compiled one solves every alt_g through the same normal equations.
+        if not compiled_available():
+            if sparsity > 0.7 and alt_g != 0:
+                _warn("Setting alt_g equal to 0 may show better performance for this inversion.")
+            if sparsity < 0.6 and alt_g == 0 and data.ndim > 1:
+                _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
         sparse = sparsity >= fit_dict["sparse_threshold"] or fit_dict["force_sparse"]
         for d in range(data.ndim):
             if config["sb"][d]:
                 K[d] = np.vstack((K[d], np.ones((1, K[d].shape[1]))))
         vprint("Initializing kernel matrices...")
         forward = build_forward_model(data, K, config, fit_dict, sparse)
+        for name in ("mcomp", "mcompbar", "Y", "W"):
+            if name in forward:
+                require_finite_input(forward[name], name)
 
         # Everything is valid: only now does the object change.
         for name in ("K0comp", "W", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
@@ -385,8 +405,11 @@ class IltData:
         if self.alt_g != 0:
             raise AttributeError("W is only formed for alt_g = 0")
         if "isigma" in self.__dict__:
-            return normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
-        return kronecker_operator([B.T @ B for B in self.kernel_blocks])
+            W = normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
+        else:
+            W = kronecker_operator([B.T @ B for B in self.kernel_blocks])
+        require_finite_input(W, "W")
+        return W
 
     def _normal_equations(self):
         """``W`` (a callable: formed only if the solver needs it) and ``Y`` for the compiled backend.
@@ -400,8 +423,12 @@ class IltData:
             return (lambda: self.W), self.Y
         weights = self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None
         m = self.mcomp if weights is None else weights[:, None] ** 2 * self.mcomp
-        Y = kronecker_transpose_apply(self.kernel_blocks, m)
-        return (lambda: normal_equations(self.K0comp, self.mcomp, weights)[0]), Y
+        Y = require_finite_input(kronecker_transpose_apply(self.kernel_blocks, m), "Y")
+
+        def form_W():
+            return require_finite_input(normal_equations(self.K0comp, self.mcomp, weights)[0], "W")
+
+        return form_W, Y
 
     def _kronecker_form(self):
         """``(blocks, m)`` when ``W = ⊗ B_dᵀB_d`` and ``Y = (⊗ B_d)ᵀ m`` hold exactly, else None.
@@ -475,8 +502,10 @@ class IltData:
             raise RuntimeError(
                 "invert() called on an uninitialized IltData object. Please call init() first."
             )
+        verbose = check.check_verbose(verbose)
         backend = select_backend(backend)
         solver = check_solver(solver, backend)
+        require_inversion_memory(self, backend, solver)
         vprint = print if verbose > 0 else (lambda *a, **k: None)
         if self.alt_g != 0:
             self.solver_type = "alt_g"
@@ -527,6 +556,8 @@ class IltData:
                     on_iteration,
                     kronecker=self._kronecker_form(),
                 )
+        except NonFiniteError as error:
+            raise with_likely_cause(error, self, callable(solver)) from None
         finally:
             if bar is not None:
                 bar.close()

@@ -1,5 +1,6 @@
 """``iltload``: data and sampling vectors into an :class:`~fastilt.IltData`."""
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +26,24 @@ def _dim_index(path):
     return int(suffix) if suffix.isdigit() else 0
 
 
+def _read_table(path):
+    """The numbers of a text file (rows of whitespace-separated values); errors name the file."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an empty file: reported below
+            table = np.loadtxt(path, ndmin=1)
+    except ValueError as err:  # a non-numeric token, ragged rows, undecodable bytes
+        raise ValueError(f"{path} could not be read as a table of numbers: {err}") from None
+    if table.size == 0:
+        raise ValueError(f"{path} holds no numbers")
+    return check.as_finite_array(table, str(path))
+
+
 def _load_folder(folder):
     """A folder with ``data.txt`` and ``dim1.txt``, ``dim2.txt``, ... (one per dimension)."""
-    data = np.loadtxt(folder / "data.txt", ndmin=1)
+    data = _read_table(folder / "data.txt")
     dim_files = sorted(folder.glob("dim*.txt"), key=_dim_index)
-    dims = [np.loadtxt(path, ndmin=1).ravel() for path in dim_files]
+    dims = [_read_table(path).ravel() for path in dim_files]
     sizes = tuple(d.size for d in dims)
     if sizes != data.shape:
         names = ", ".join(p.name for p in dim_files)
@@ -100,8 +114,9 @@ def iltload(data=None, t=None, f=None, data_path=None):
     ValueError
         Missing ``data``/``t``, data of more than 3 dimensions, empty data,
         NaN or inf, or ``t`` whose lengths do not match the data; an instrument
-        file that is not recognised, truncated or inconsistent (the message
-        names the file).
+        file that is not recognised, truncated or inconsistent, or a text file
+        of ``data_path`` that is not a table of numbers (the message names the
+        file).
     TypeError
         Non-numeric or complex data, ``t`` that is not an array or a list.
 

@@ -77,6 +77,8 @@ def default_parameters():
 def read_parameter_file(path):
     """Read a JSON ``.param`` file written by :meth:`IltData.report` (or by ILTpy)."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"parameter file {path} is a folder; give the path of a .param file")
     if not path.is_file():
         raise FileNotFoundError(f"parameter file not found: {path}")
     with path.open("r", encoding="utf-8") as handle:
@@ -84,6 +86,8 @@ def read_parameter_file(path):
             parameters = json.load(handle)
         except json.JSONDecodeError as err:
             raise ValueError(f"{path} is not a valid JSON parameter file: {err}") from None
+        except UnicodeDecodeError as err:
+            raise ValueError(f"{path} is not a text (JSON) parameter file: {err}") from None
     if not isinstance(parameters, dict):
         raise ValueError(f"{path} must hold a JSON object of parameter names and values")
     return parameters

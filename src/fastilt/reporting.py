@@ -115,6 +115,13 @@ def report_paths(filepath=None, now=None):
     return {"report": path, "param": path.with_suffix(".param"), "npz": path.with_suffix(".npz")}
 
 
+def _check_targets(paths):
+    """A report file whose name is taken by a folder cannot be written: say so before writing any."""
+    for path in paths:
+        if path.is_dir():
+            raise IsADirectoryError(f"cannot write the report file {path}: a folder of that name exists")
+
+
 # --------------------------------------------------------------- atomic files
 class _StagedFiles:
     """Write files under temporary names beside their targets; rename all on success.
@@ -128,10 +135,14 @@ class _StagedFiles:
     def __init__(self):
         self._staged = []
 
+    @staticmethod
+    def _temporary_name(target, kind="tmp"):
+        return target.with_name(f".{target.name}.{secrets.token_hex(6)}.{kind}")
+
     def open(self, target, binary=False):
         target = Path(target)
         while True:
-            temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+            temporary = self._temporary_name(target)
             try:
                 # 0o666 filtered by the umask: the same permissions as a normally created file.
                 descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -148,15 +159,40 @@ class _StagedFiles:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
-            try:
-                for temporary, target in self._staged:
-                    os.replace(temporary, target)
-            except BaseException:
-                self._discard()
-                raise
+            self._commit()
         else:
             self._discard()
         return False
+
+    def _commit(self):
+        """Rename every temporary onto its target; if one rename fails, undo those done.
+
+        Existing targets are first moved aside and restored on failure, so the
+        report is all or nothing: every file is new, or every file is as before.
+        """
+        placed = []  # (target, its previous version moved aside, or None)
+        try:
+            for temporary, target in self._staged:
+                backup = None
+                if target.is_file() or target.is_symlink():
+                    backup = self._temporary_name(target, "old")
+                    os.replace(target, backup)
+                placed.append((target, backup))
+                os.replace(temporary, target)
+        except BaseException:
+            for target, backup in reversed(placed):
+                try:
+                    if backup is not None:
+                        os.replace(backup, target)
+                    elif target.is_file():
+                        os.unlink(target)
+                except OSError:  # pragma: no cover - best effort while failing
+                    pass
+            self._discard()
+            raise
+        for _, backup in placed:
+            if backup is not None:
+                os.unlink(backup)
 
     def _discard(self):
         for temporary, _ in self._staged:
@@ -349,6 +385,9 @@ def iltreport(iltdata, filepath=None, save_arrays=False, level=0, parameters_to_
         (a ``RuntimeError`` and ``ValueError``) ``iltdata`` is not inverted.
     FileNotFoundError
         The destination folder does not exist.
+    IsADirectoryError
+        A file of the report (``.txt``, ``.param`` or ``.npz``) is the name of a
+        folder; nothing is written.
     ValueError
         ``level`` is not 0, 1 or 2.
 
@@ -387,6 +426,9 @@ def iltreport(iltdata, filepath=None, save_arrays=False, level=0, parameters_to_
         param_text = buffer.getvalue()
     arrays = _collect_arrays(iltdata, level) if save_arrays else None
 
+    _check_targets(
+        [paths["report"]] + ([paths["param"]] if parameters_to_file else []) + ([paths["npz"]] if save_arrays else [])
+    )
     written = {"report": paths["report"]}
     with _StagedFiles() as staged:
         _stage(staged, paths["report"], _write_text, text)

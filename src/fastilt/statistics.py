@@ -6,6 +6,11 @@ the noise level the inversion assumes) are inverted with the same kernels, tau
 grids and fit settings, in parallel with joblib.  The spread of the ``n``
 distributions estimates the uncertainty of ``g``.
 
+With ``sigma`` (a weighted fit) the noise is still of unit variance, as in
+ILTpy, and every re-inversion keeps the weights ``1/sigma``: the spread is that
+of unit noise.  For noise at the level of ``sigma``, scale data and ``sigma``
+so that the noise has unit variance (what ILTpy and fastilt assume anyway).
+
 The noise is drawn exactly as ILTpy 1.0.0 draws it: after
 ``np.random.seed(random_seed)`` (when a seed is given) the list
 ``[np.random.randn(*fit.shape) for _ in range(n)]`` from NumPy's global random
@@ -19,7 +24,9 @@ import warnings
 
 import numpy as np
 
+from . import validation as check
 from ._logging import get_logger
+from .guards.memory import require
 from .inversion import RESULT_ATTRIBUTES
 
 __all__ = ["iltstats", "summarise_samples", "STATISTICS_KEYS"]
@@ -53,6 +60,16 @@ def _check_n(n):
     if n < 2:
         raise ValueError(f"Number of samples, n, must be >= 2, got {n}.")
     return int(n)
+
+
+def _check_n_jobs(n_jobs, n):
+    """joblib's ``n_jobs`` (None, or a non-zero integer; -1 all cores), at most one worker per sample."""
+    if n_jobs is None:
+        return None
+    n_jobs = check.check_int(n_jobs, "n_jobs", minimum=check.INT32_MIN)
+    if n_jobs == 0:
+        raise ValueError("n_jobs must not be 0: give the number of workers, or -1 for all cores")
+    return min(n_jobs, n)
 
 
 def _template(iltdata):
@@ -157,19 +174,22 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
 
     Notes
     -----
-    With ``sigma`` (a weighted fit, ``sigma`` being the noise sd of each point)
-    the noise added to the fit is ``sigma * noise_samples[i]`` so that the
-    synthetic data have the noise the fit assumes; without ``sigma`` (unit
-    noise) the data samples are ``fit + noise_samples[i]`` as in ILTpy.
+    The data samples are ``fit + noise_samples[i]`` (unit-variance noise) as in
+    ILTpy, also with ``sigma``: the re-inversions keep the weights ``1/sigma``
+    but the noise added is not scaled by it (see the module notes).
 
     Raises
     ------
     RuntimeError
         ``iltdata`` has not been inverted.
     ValueError
-        ``n < 2``.
+        ``n < 2``; ``n_jobs`` 0 or beyond a 32-bit integer; ``random_seed``
+        outside ``[0, 2**32 - 1]``.
     TypeError
-        ``n`` is not an integer.
+        ``n``, ``n_jobs``, ``verbose`` or ``random_seed`` is not an integer.
+    MemoryError
+        The ``n`` samples and results would not fit in memory (checked before
+        any noise is drawn).
 
     Examples
     --------
@@ -194,14 +214,25 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     if not getattr(iltdata, "inverted", False):
         raise RuntimeError("IltData must be inverted at least once before computing statistics.")
     n = _check_n(n)
+    n_jobs = _check_n_jobs(n_jobs, n)
+    verbose = check.check_verbose(verbose)
+    if random_seed is not None:
+        check.check_int(random_seed, "random_seed", minimum=0, maximum=2**32 - 1)  # np.random.seed's range
     if solver is not None and not (callable(solver) or isinstance(solver, str)):
         raise TypeError(
             f"solver must be None, a solver name or a callable solver(A, b), got {type(solver).__name__}"
         )
 
+    fit = np.asarray(iltdata.fit, dtype=float)
+    sample, result = 8 * fit.size, 8 * (np.size(iltdata.g) + 2 * fit.size)
+    require(
+        {"the noise and data samples": 2 * n * sample, "the n results and their summaries": 2 * n * result},
+        f"iltstats with n = {n}",
+        "use fewer samples n",
+    )
+
     from joblib import Parallel, delayed
 
-    fit = np.asarray(iltdata.fit, dtype=float)
     template = _template(iltdata)
     tau = [np.array(t, dtype=float) for t in iltdata.tau]
     kernel = list(iltdata.kernel)
@@ -210,9 +241,7 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     if random_seed is not None:
         np.random.seed(random_seed)
     noise_samples = [np.random.randn(*fit.shape) for _ in range(n)]
-    sigma = getattr(iltdata, "sigma", None)
-    scale = 1.0 if sigma is None else np.asarray(sigma, dtype=float)
-    data_samples = [fit + scale * noise for noise in noise_samples]
+    data_samples = [fit + noise for noise in noise_samples]
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
     # joblib's default backend (loky) unless the caller chose another with

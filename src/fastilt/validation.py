@@ -7,14 +7,31 @@ import numpy as np
 from .errors import ArgumentTypeError
 
 __all__ = [
+    "INT32_MIN",
+    "INT32_MAX",
     "as_finite_array",
+    "as_number",
+    "as_per_axis",
     "check_bool",
     "check_int",
+    "check_verbose",
     "check_positive",
     "check_fraction",
     "check_increasing",
     "as_vector",
 ]
+
+#: Range of the C++ ``int`` that iteration counts, schedule indices and
+#: moving-maximum windows are passed as: larger values would wrap silently.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def _describe(value, width=60):
+    """``type: repr`` of a value, the repr shortened for messages."""
+    text = repr(value)
+    if len(text) > width:
+        text = text[: width - 3] + "..."
+    return f"{type(value).__name__} {text}"
 
 
 def as_finite_array(value, name, allow_empty=False):
@@ -26,7 +43,7 @@ def as_finite_array(value, name, allow_empty=False):
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == bool
     ):
-        raise TypeError(f"{name} must be numeric, got dtype {array.dtype}")
+        raise TypeError(f"{name} must be numeric (a number or an array of numbers), got {_describe(value)}")
     if np.iscomplexobj(array):
         raise TypeError(f"{name} must be real; invert real and imaginary parts separately")
     if array.size == 0 and not allow_empty:
@@ -44,12 +61,45 @@ def check_bool(value, name):
     return bool(value)
 
 
-def check_int(value, name, minimum=None):
+def check_int(value, name, minimum=None, maximum=INT32_MAX):
+    """An integer (Python or NumPy) in ``[minimum, maximum]``; the default maximum is a C++ int's."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return int(value)
+
+
+def check_verbose(value, name="verbose"):
+    """A verbosity level: an integer or a bool (``ArgumentTypeError`` otherwise)."""
+    if not isinstance(value, (numbers.Integral, np.bool_)):
+        raise ArgumentTypeError(f"{name} must be an integer (0: silent) or a bool, got {value!r}")
+    return int(value)
+
+
+def as_number(value, name):
+    """A single finite real number (NumPy scalars and 0-d arrays too); lists are rejected."""
+    scalar = isinstance(value, numbers.Real) or (
+        isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) == 0
+    )
+    if not scalar:
+        raise TypeError(f"{name} must be a single number, got {_describe(value)}")
+    return float(as_finite_array(value, name))
+
+
+def as_per_axis(value, name, ndim):
+    """ILTpy's per-axis numbers: one number for every axis, or a list of ``ndim`` of them."""
+    array = as_finite_array(value, name).astype(float)
+    if array.ndim == 0:
+        return np.full(ndim, float(array))
+    if array.ndim == 1 and array.size == ndim:
+        return array
+    raise ValueError(
+        f"{name} must be a number or a list of {ndim} number(s), one per axis of the "
+        f"{ndim}-dimensional data, got {value!r}"
+    )
 
 
 def check_positive(value, name, allow_zero=False):
@@ -62,8 +112,8 @@ def check_positive(value, name, allow_zero=False):
 
 
 def check_fraction(value, name):
-    array = as_finite_array(value, name)
-    if np.any(array < 0) or np.any(array > 1):
+    """A single number in [0, 1]."""
+    if not 0 <= as_number(value, name) <= 1:
         raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
     return value
 

@@ -16,8 +16,10 @@ from .alone import invert_alone
 
 __all__ = ["invert_compiled"]
 
-#: _core.invert_batch status of an item left to the single inversion.
-_NOT_POSITIVE_DEFINITE = 1
+#: _core.invert_batch statuses of an item left to the single inversion: its
+#: factorisation was not positive definite, or its arithmetic met NaN/inf (the
+#: single inversion then raises NonFiniteError with the likely cause).
+_LEFT_OVER = (1, 3)
 
 
 def invert_compiled(template, stack, items, threads, bar, g, convergence, iterations):
@@ -56,6 +58,6 @@ def invert_compiled(template, stack, items, threads, bar, g, convergence, iterat
 
     g_rows, conv_rows, its, status = _core.invert_batch(workers, Y, coefficients, g_start, progress)
     g[items], convergence[items], iterations[items] = g_rows, conv_rows, its
-    for i in items[status == _NOT_POSITIVE_DEFINITE]:
+    for i in items[np.isin(status, _LEFT_OVER)]:
         invert_alone(template, stack[i], i, "compiled", g, convergence, iterations)
     return plan.name

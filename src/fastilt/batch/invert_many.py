@@ -140,10 +140,11 @@ def _as_stack(data):
 def template_for(item_shape, t, tau, kernel, parameters):
     """An initialised IltData for items of ``item_shape``: what every item shares.
 
-    ``init`` depends on the data only through its shape, so the template is
-    set up on zeros (no item needs to be read first, which a Dask array would compute).
+    What ``init`` builds depends on the data only through its shape, so the
+    template is set up on ones (no item needs to be read first, which a Dask
+    array would compute; zeros would draw init's all-zero-data warning).
     """
-    template = iltload(data=np.zeros(item_shape), t=t)
+    template = iltload(data=np.ones(item_shape), t=t)
     template.init(tau, kernel, parameters=parameters)
     return template
 

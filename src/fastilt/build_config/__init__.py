@@ -60,6 +60,27 @@ def show_config(mode="stdout"):
 
     Reports the fastilt version, the LAPACK used, CHOLMOD (found, version),
     OpenMP, the compiler and the solvers available in this installation.
+
+    Parameters
+    ----------
+    mode : {"stdout", "dicts"}
+        Print the configuration, or return it as nested dicts.
+
+    Returns
+    -------
+    dict or None
+        With ``mode="dicts"``: the sections ``fastilt``, ``compiled core``,
+        ``lapack``, ``cholmod``, ``openmp``, ``compiler``, ``build`` and
+        ``solvers``.
+
+    Examples
+    --------
+    >>> import fastilt
+    >>> config = fastilt.show_config("dicts")
+    >>> config["fastilt"]["version"] == fastilt.__version__
+    True
+    >>> "dense" in config["solvers"] and "band" in config["solvers"]
+    True
     """
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")

@@ -1,0 +1,150 @@
+"""Memory pre-flight: an inversion that cannot fit is refused up front with the estimate and ways out.
+
+The limit is set with ``FASTILT_MAX_MEMORY`` so that small problems trigger it
+(the machine's own memory never decides a test).
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import fastilt as ilt
+from fastilt import _core
+from fastilt.guards.memory import MEMORY_LIMIT_VARIABLE, available_bytes, format_bytes
+from fastilt.statistics import iltstats
+from reference_cases import initialised_case, reference
+
+REF = reference("1d_diffusion")
+DATA, T, TAU = REF["data"], REF["t0"], REF["tau0"]
+
+
+def pseudo_2d(ntau=300, **parameters):
+    """The report's pseudo-2D case (64 x 12 points), with fewer tau: a sparse, block-diagonal W."""
+    t = np.logspace(-3, 0, 64)
+    data = np.exp(-t[:, None] / np.linspace(0.01, 0.5, 12)[None, :])
+    iltdata = ilt.iltload(data=data, t=t)
+    iltdata.init(np.logspace(-4, 1, ntau), ilt.Exponential(),
+                 parameters={"maxloop": 3, "force_sparse": True, **parameters})
+    return iltdata
+
+
+def diffusion_1d(**parameters):
+    iltdata = ilt.iltload(data=DATA, t=T)
+    iltdata.init(TAU, ilt.Diffusion(), parameters={"maxloop": 3, **parameters})
+    return iltdata
+
+
+def full_2d():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return initialised_case("2d_exponential_default")
+
+
+CASES = [
+    pytest.param(diffusion_1d, "compiled", "dense", "dense", id="dense"),
+    pytest.param(diffusion_1d, "compiled", "band", "band", id="band"),
+    pytest.param(diffusion_1d, "compiled", "superlu", "superlu", id="superlu"),
+    pytest.param(diffusion_1d, "python", None, "python-dense", id="python-dense"),
+    pytest.param(lambda: diffusion_1d(alt_g=6), "python", None, "data-space", id="data-space"),
+    pytest.param(diffusion_1d, "compiled", lambda A, b: np.linalg.solve(A, b), "user", id="user"),
+    pytest.param(pseudo_2d, "compiled", None, "cholmod" if _core.HAVE_CHOLMOD else "band", id="pseudo-2d"),
+]
+if _core.HAVE_CHOLMOD:
+    CASES.append(pytest.param(full_2d, "compiled", "lowrank", "lowrank", id="lowrank"))
+
+
+@pytest.mark.parametrize("make,backend,solver,layout", CASES)
+def test_every_path_is_refused_up_front(make, backend, solver, layout, monkeypatch):
+    iltdata = make()
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "1K")
+    with pytest.raises(MemoryError) as info:
+        iltdata.invert(verbose=0, backend=backend, solver=solver)
+    message = str(info.value)
+    assert type(info.value) is MemoryError
+    assert re.match(rf"^inverting {iltdata.Nxtot} unknowns \(tau grid .*\) with solver '{layout}' needs at "
+                    rf"least \d.* of memory \(", message), message
+    assert "the FASTILT_MAX_MEMORY limit of 1 KiB" in message
+    assert "fewer tau points, compress=True" in message
+    assert not iltdata.inverted and "g" not in vars(iltdata)
+    monkeypatch.delenv(MEMORY_LIMIT_VARIABLE)
+    iltdata.invert(verbose=0, backend=backend, solver=solver)  # fits in the real machine
+    assert iltdata.inverted
+
+
+def test_pseudo_2d_limit_between_the_estimate_and_nothing(monkeypatch):
+    """The reported case, scaled down: refused at a limit below its estimate, run above it."""
+    iltdata = pseudo_2d()
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "4M")
+    with pytest.raises(MemoryError, match=r"inverting 3600 unknowns \(tau grid \(300, 12\)\) .* needs at least "
+                       r"\d+(\.\d+)? MiB of memory \(the linear solves"):
+        iltdata.invert(verbose=0)
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "2G")
+    iltdata.invert(verbose=0)
+    assert iltdata.inverted
+
+
+def test_forming_sparse_normal_equations_is_refused_in_init(monkeypatch):
+    iltdata = ilt.iltload(data=np.ones((64, 12)), t=np.logspace(-3, 0, 64))
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "100K")
+    with pytest.raises(MemoryError, match=r"^forming the sparse normal equations needs at least .* \(W = AᵀA "):
+        iltdata.init(np.logspace(-4, 1, 300), ilt.Exponential(), parameters={"force_sparse": True})
+    assert not iltdata.initialized
+
+
+def test_a_huge_maxloop_is_refused_for_its_convergence_list(monkeypatch):
+    iltdata = diffusion_1d(maxloop=2**31 - 1)
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "8G")
+    with pytest.raises(MemoryError, match=r"\(the convergence list \(maxloop = 2147483647\) 32 GiB"):
+        iltdata.invert(verbose=0)
+
+
+def test_iltstats_with_a_huge_n_is_refused_before_any_work(monkeypatch):
+    iltdata = diffusion_1d()
+    iltdata.invert(verbose=0)
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "8G")
+    state = np.random.get_state()
+    with pytest.raises(MemoryError, match=r"^iltstats with n = 1000000000 needs at least .* TiB of memory .*; "
+                       r"use fewer samples n"):
+        iltstats(iltdata, n=10**9, random_seed=1)
+    assert np.array_equal(state[1], np.random.get_state()[1])
+    assert "statistics" not in vars(iltdata)
+
+
+@pytest.mark.parametrize("text,size", [("123", 123), ("2K", 2048), ("1.5M", 1.5 * 2**20), ("8G", 8 * 2**30),
+                                       ("1e9", 10**9), ("4 GiB", 4 * 2**30), ("3gb", 3 * 2**30)])
+def test_limit_variable_formats(text, size, monkeypatch):
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, text)
+    assert available_bytes() == (int(size), MEMORY_LIMIT_VARIABLE)
+
+
+def test_limit_variable_not_a_size(monkeypatch):
+    iltdata = diffusion_1d()
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "lots")
+    with pytest.raises(ValueError, match="^FASTILT_MAX_MEMORY='lots' is not a memory size"):
+        iltdata.invert(verbose=0)
+
+
+def test_machine_memory_is_known_here():
+    """Without a limit the machine's available memory applies (Linux: MemAvailable)."""
+    available, source = available_bytes()
+    assert source == "available on this machine" and available > 0
+
+
+def test_format_bytes():
+    assert [format_bytes(b) for b in (512, 2048, 3 * 2**30)] == ["512 B", "2 KiB", "3 GiB"]
+
+
+def test_bad_alloc_in_the_core_is_a_memory_error_with_a_message():
+    """A band of (2**31 - 1) x 80 doubles (1.4 TB; kd within LAPACK's int range) can be allocated
+    nowhere: std::bad_alloc becomes a clear MemoryError."""
+    iltdata = diffusion_1d()
+    W, Y = iltdata._normal_equations()
+    lower = np.tril(W())
+    from scipy.sparse import csc_array
+
+    lower = csc_array(lower)
+    with pytest.raises(MemoryError, match=r"^the compiled core ran out of memory \(std::bad_alloc\) .* fewer tau"):
+        _core.Iteration(iltdata.penalty_model, y=np.ravel(Y), maxloop=3, conv_limit=0.0, layout="band",
+                        w=lower.data, indptr=lower.indptr, indices=lower.indices, kd=2**31 - 2)
