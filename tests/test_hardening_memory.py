@@ -30,6 +30,15 @@ def pseudo_2d(ntau=300, **parameters):
     return iltdata
 
 
+def spectra_series(n_points=128):
+    """The seed study's shape: 8 delays inverted on 35 tau, n_points spectral points (Identity)."""
+    t = np.logspace(-3.5, 0.5, 8)
+    data = np.exp(-t[:, None] / np.linspace(0.01, 0.5, n_points)[None, :])
+    iltdata = ilt.iltload(data=data, t=t)
+    iltdata.init(np.logspace(-4, 1, 35), ilt.Exponential(), parameters={"maxloop": 3})
+    return iltdata
+
+
 def diffusion_1d(**parameters):
     iltdata = ilt.iltload(data=DATA, t=T)
     iltdata.init(TAU, ilt.Diffusion(), parameters={"maxloop": 3, **parameters})
@@ -50,6 +59,8 @@ CASES = [
     pytest.param(lambda: diffusion_1d(alt_g=6), "python", None, "data-space", id="data-space"),
     pytest.param(diffusion_1d, "compiled", lambda A, b: np.linalg.solve(A, b), "user", id="user"),
     pytest.param(pseudo_2d, "compiled", None, "cholmod" if _core.HAVE_CHOLMOD else "band", id="pseudo-2d"),
+    # Sparse kernels keep only W (no K0comp): still estimated as the band it is, not as a dense W.
+    pytest.param(spectra_series, "compiled", None, "band", id="spectra-series"),
 ]
 if _core.HAVE_CHOLMOD:
     CASES.append(pytest.param(full_2d, "compiled", "lowrank", "lowrank", id="lowrank"))
@@ -83,6 +94,15 @@ def test_pseudo_2d_limit_between_the_estimate_and_nothing(monkeypatch):
     monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "2G")
     iltdata.invert(verbose=0)
     assert iltdata.inverted
+
+
+def test_the_seed_study_is_estimated_as_the_band_it_is(monkeypatch):
+    """8 x 4096 spectra (143 360 unknowns) need ~0.25 GB: the estimate must not count a dense W."""
+    iltdata = spectra_series(4096)
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "1K")
+    with pytest.raises(MemoryError, match=r"with solver 'band' needs at least (\d+(\.\d+)? MiB) ") as info:
+        iltdata.invert(verbose=0)
+    assert float(re.search(r"needs at least (\d+(\.\d+)?) MiB", str(info.value)).group(1)) < 400
 
 
 def test_forming_sparse_normal_equations_is_refused_in_init(monkeypatch):
