@@ -1,8 +1,10 @@
 // Hand-written prototypes for the few Fortran LAPACK routines we call.
 //
 // We deliberately avoid LAPACKE / <lapack.h>: Debian's libopenblas-dev (and
-// most other BLAS/LAPACK builds) export the plain Fortran symbols, so four
-// prototypes are all we need and the build gains no extra dependency.
+// most other BLAS/LAPACK builds) export the plain Fortran symbols, so a few
+// prototypes are all we need and the build gains no extra dependency.  Every
+// routine declared here needs its line in the BLAS_SYMBOL_PREFIX block below
+// (and in meson.build's symbol check), or a prefixed build fails at import.
 //
 // Conventions: LP64 (32-bit `int` integers), column-major storage, all
 // arguments by pointer, and a trailing hidden `size_t` length for each
@@ -30,6 +32,9 @@
 #define dgemm_ FASTILT_BLAS(dgemm_)
 #define dsyrk_ FASTILT_BLAS(dsyrk_)
 #define dgemv_ FASTILT_BLAS(dgemv_)
+#define dtbsv_ FASTILT_BLAS(dtbsv_)
+#define dtrsv_ FASTILT_BLAS(dtrsv_)
+#define dtrsm_ FASTILT_BLAS(dtrsm_)
 #define openblas_get_num_threads FASTILT_BLAS(openblas_get_num_threads)
 #define openblas_set_num_threads FASTILT_BLAS(openblas_set_num_threads)
 #endif
