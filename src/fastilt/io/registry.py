@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from . import bes3t, bruker_topspin, geospec, minispec, spinsolve, tecmag
+from . import bes3t, bruker_topspin, geospec, minispec, spinsolve, tecmag, tecmag_text
 
 __all__ = ["READERS", "detect", "read", "supported_formats"]
 
 #: Reader modules, each with FORMAT, DESCRIPTION, recognises(path) and read(path).
-READERS = (geospec, spinsolve, tecmag, minispec, bruker_topspin, bes3t)
+READERS = (geospec, spinsolve, tecmag, tecmag_text, minispec, bruker_topspin, bes3t)
 
 
 def supported_formats():
@@ -28,6 +28,7 @@ def supported_formats():
     GeoSpec / GIT Systems text export (.txt starting with [GITData])
     Magritek Spinsolve folder (acqu.par + T1IRT2.dat / DT2.dat / T2T2.dat)
     Tecmag TNMR binary (.tnt)
+    Tecmag TNMR Data Point Listing text export (.txt)
     Bruker minispec .dps export (index, time in ms, amplitude)
     Bruker TopSpin pseudo-2D experiment folder (ser + acqus + vdlist or vclist)
     Bruker BES3T EPR data (.DSC + .DTA)

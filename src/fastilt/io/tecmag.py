@@ -33,7 +33,8 @@ def recognises(path):
         return f.read(4) == MAGIC
 
 
-def _seconds(text, source):
+def seconds(text, source):
+    """A TNMR time such as ``200u``, ``3s`` or ``0.090m`` in seconds (no suffix: seconds)."""
     match = _NUMBER_WITH_UNIT.fullmatch(text)
     if not match:
         raise ValueError(f"{source}: cannot read {text!r} as a time")
@@ -51,7 +52,7 @@ def _entry(pseq, pattern):
 def echo_time(pseq, source):
     """The sequence table's ``Echo_Time`` (seconds): ``Echo_Time``, 4 zero bytes, then the value."""
     for text in _entry(pseq, rb"Echo_Time\x00{4}"):
-        return _seconds(text, source)
+        return seconds(text, source)
     raise ValueError(f"{source}: no Echo_Time in the pulse-sequence section")
 
 
@@ -60,8 +61,25 @@ def delay_table(pseq, source):
     for text in _entry(pseq, rb"[A-Za-z_][A-Za-z0-9_]*:2"):
         lines = [line for line in text.split("\r\n") if line.strip()]
         if lines and all(_NUMBER_WITH_UNIT.fullmatch(line) for line in lines):
-            return np.array([_seconds(line, source) for line in lines])
+            return np.array([seconds(line, source) for line in lines])
     raise ValueError(f"{source}: no delay table (<name>:2) for the 2D records in the pulse-sequence section")
+
+
+def echo_train(path, fmt, signal, window, spacing, header):
+    """The CPMG record of a TNMR echo train (binary or text export alike).
+
+    Each ``window``-point acquisition window of ``signal`` is summed to one echo;
+    echo ``k`` (from 1) lies at ``k * spacing`` (the sequence's ``Echo_Time``), and
+    the echoes are phased so that the first one is positive.
+    """
+    if signal.size % window:
+        raise ValueError(f"{path}: {signal.size} points do not make whole {window}-point echo windows")
+    echoes = signal.reshape(-1, window).sum(axis=1)
+    t = spacing * np.arange(1, echoes.size + 1)
+    real, imaginary, phase = phased(echoes, 0)
+    return measurement(path, fmt, "CPMG (T2)", real, [Axis(t, "echo time", "s", "Exponential")],
+                       phase=phase, imaginary=imaginary, header=header | {"Echo_Time": spacing},
+                       notes=[f"each {window}-point echo window summed to one value"])
 
 
 def read(path):
@@ -76,13 +94,7 @@ def read(path):
     data = np.asarray(data).reshape(dic["actual_npts"][:2], order="F")
     header = {key: dic[key] for key in ("scans", "actual_scans", "ob_freq", "dwell", "last_delay", "date")}
     if records == 1 and points > window:
-        echoes = data[:, 0].reshape(-1, window).sum(axis=1)
-        spacing = echo_time(pseq, path)
-        t = spacing * np.arange(1, echoes.size + 1)
-        real, imaginary, phase = phased(echoes, 0)
-        return measurement(path, FORMAT, "CPMG (T2)", real, [Axis(t, "echo time", "s", "Exponential")],
-                           phase=phase, imaginary=imaginary, header=header | {"Echo_Time": spacing},
-                           notes=[f"each {window}-point echo window summed to one value"])
+        return echo_train(path, FORMAT, data[:, 0], window, echo_time(pseq, path), header)
     if records > 1 and points == window:
         delays = delay_table(pseq, path)
         if delays.size < records:
