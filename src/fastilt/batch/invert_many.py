@@ -12,7 +12,6 @@ runs the items in C++ on ``n_jobs`` threads with the GIL released
 import time
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ..backends import select_backend
 from ..forward_model import apply_per_dimension
@@ -151,6 +150,8 @@ def template_for(item_shape, t, tau, kernel, parameters):
 
 def invert_stack(template, stack, status, threads, verbose, backend):
     """Invert the items of ``stack`` whose ``status`` is INVERTED; the others get NaN rows."""
+    from tqdm.auto import tqdm  # here, not at import: `import fastilt` stays free of tqdm's start-up
+
     items = np.flatnonzero(status == INVERTED)
     n = template.penalty_model.size
     g = np.full((stack.shape[0], n), np.nan)
