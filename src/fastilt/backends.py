@@ -8,13 +8,18 @@ BACKENDS = ("auto", "compiled", "python")
 SOLVER_NAMES = ("auto", "dense", "band", "cholmod", "superlu", "lowrank")
 
 
+# The compiled core and its driver load with the package, as NumPy's and
+# SciPy's extensions do: the first inversion of a script then pays no library
+# start-up (OpenBLAS, libgomp, CHOLMOD) on top of its own work.
+try:
+    from . import compiled as _compiled  # noqa: F401
+except ImportError:  # built without the extensions: the python backend only
+    _compiled = None
+
+
 def compiled_available():
     """True when the compiled core was built and imports."""
-    try:
-        from . import _core  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return _compiled is not None
 
 
 def select_backend(backend):
