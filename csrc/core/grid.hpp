@@ -2,9 +2,14 @@
 // by grid offset ("stencil storage").  No Python here.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace fastilt {
 
@@ -40,6 +45,13 @@ struct Grid {
       i /= shape[a];
     }
   }
+  // x := coordinates of the next linear index (dimension 0 fastest).
+  void advance(std::array<std::int64_t, kMaxDim>& x) const {
+    for (int a = 0; a < kMaxDim; ++a) {
+      if (++x[a] < shape[a]) return;
+      x[a] = 0;
+    }
+  }
   // x + d inside the given extent (box or shape)?
   static bool inside(const std::array<std::int64_t, kMaxDim>& x, const Offset& d,
                      const std::array<std::int64_t, kMaxDim>& extent) {
@@ -50,6 +62,50 @@ struct Grid {
     return true;
   }
 };
+
+// body(i, x) for every point i of the grid with its coordinates x: one
+// contiguous range per OpenMP thread when the grid has more than
+// kParallelChunk points.  Coordinates are carried from point to point
+// (coords() divides once per range, not once per point).
+template <typename Body>
+void for_each_point(const Grid& grid, const Body& body) {
+  const std::int64_t n = grid.size;
+#pragma omp parallel if (n > kParallelChunk)
+  {
+    std::int64_t begin = 0, end = n;
+#ifdef _OPENMP
+    const std::int64_t part = omp_get_thread_num(), parts = omp_get_num_threads();
+    begin = n * part / parts;
+    end = n * (part + 1) / parts;
+#endif
+    std::array<std::int64_t, kMaxDim> x;
+    grid.coords(begin, x);
+    for (std::int64_t i = begin; i < end; ++i, grid.advance(x)) body(i, x);
+  }
+}
+
+// Whole steps x can take along +step (ahead) and -step (behind) and stay
+// inside `extent`; both -1 when x itself is outside.  Every component of
+// `step` is -1, 0 or 1 (the regularisation directions: axes and diagonals).
+struct Room {
+  std::int64_t ahead, behind;
+};
+inline Room room_along(const std::array<std::int64_t, kMaxDim>& x, const Offset& step,
+                       const std::array<std::int64_t, kMaxDim>& extent) {
+  Room room{INT64_MAX, INT64_MAX};
+  for (int a = 0; a < kMaxDim; ++a) {
+    if (x[a] < 0 || x[a] >= extent[a]) return {-1, -1};
+    const std::int64_t up = extent[a] - 1 - x[a], down = x[a];
+    if (step[a] > 0) {
+      room.ahead = std::min(room.ahead, up);
+      room.behind = std::min(room.behind, down);
+    } else if (step[a] < 0) {
+      room.ahead = std::min(room.ahead, down);
+      room.behind = std::min(room.behind, up);
+    }
+  }
+  return room;
+}
 
 // A symmetric matrix on the grid whose entries couple points x and x + d for d
 // in a fixed offset list.  Only "forward" offsets are kept (the last non-zero

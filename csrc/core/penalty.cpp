@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "../linalg/errors.hpp"
 
@@ -39,30 +40,29 @@ double Schedule::gamma_ratio(int iteration) const {
 
 void moving_max(const Grid& grid, const Coords& extent, const Offset& step, int nmax,
                 const double* v, double* out) {
-  const std::int64_t n = grid.size;
   if (nmax <= 1) {
-    std::copy(v, v + n, out);
+    std::copy(v, v + grid.size, out);
     return;
   }
   // Even windows lean ahead, as in ILTpy.
   const int n_back = nmax % 2 ? nmax / 2 : nmax / 2 - 1;
   const int n_ahead = nmax / 2;
   const std::int64_t lin = grid.linear(step);
-#pragma omp parallel for if (n > kParallelChunk)
-  for (std::int64_t i = 0; i < n; ++i) {
-    Coords x;
-    grid.coords(i, x);
-    if (!Grid::inside(x, {0, 0, 0}, extent)) {
+  const Offset s = step;
+  const Coords e = extent;
+  for_each_point(grid, [=](std::int64_t i, const Coords& x) {
+    const Room room = room_along(x, s, e);
+    if (room.ahead < 0) {
       out[i] = v[i];
-      continue;
+      return;
     }
-    double m = -INFINITY;
-    for (int o = -n_back; o <= n_ahead; ++o) {
-      const Offset d{o * step[0], o * step[1], o * step[2]};
-      m = std::max(m, Grid::inside(x, d, extent) ? v[i + o * lin] : 0.0);
-    }
+    const std::int64_t first = -std::min<std::int64_t>(n_back, room.behind);
+    const std::int64_t last = std::min<std::int64_t>(n_ahead, room.ahead);
+    // A window reaching past the extent sees zeros there.
+    double m = first > -n_back || last < n_ahead ? 0.0 : -INFINITY;
+    for (std::int64_t o = first; o <= last; ++o) m = std::max(m, v[i + o * lin]);
     out[i] = m;
-  }
+  });
 }
 
 PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
@@ -71,11 +71,14 @@ PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
       schedule_(schedule) {
   if (static_cast<std::int64_t>(boundary_.size()) != grid_.size)
     throw std::invalid_argument("boundary must have one value per grid point");
+  if (dirs_.size() > static_cast<std::size_t>(kMaxDirections))
+    throw std::invalid_argument("at most " + std::to_string(kMaxDirections) + " regularisation directions");
+  for (const auto& d : dirs_)
+    for (int s : d.step)
+      if (s < -1 || s > 1) throw std::invalid_argument("direction steps must be -1, 0 or 1 on every axis");
   row_points_.push_back({0, 0, 0});
-  for (const auto& d : dirs_) {
-    plus_point_.push_back(static_cast<int>(row_points_.size()));
+  for (const auto& d : dirs_) {  // points 1 + 2k and 2 + 2k of direction k
     row_points_.push_back(d.step);
-    minus_point_.push_back(static_cast<int>(row_points_.size()));
     row_points_.push_back(negate(d.step));
   }
   const std::size_t np = row_points_.size();
@@ -112,23 +115,23 @@ bool PenaltyAssembler::uniform_weights(const double* g) {
   int ok = 1;
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
-    const Offset back = negate(dir.step);
     const std::int64_t lin = grid_.linear(dir.step);
-    // Squared curvature into work_, squared slope into work2_.
-#pragma omp parallel for if (n > kParallelChunk)
-    for (std::int64_t i = 0; i < n; ++i) {
-      Coords x;
-      grid_.coords(i, x);
+    const Offset step = dir.step;
+    const Coords box = grid_.box;
+    double* curvature2 = work_.data();
+    double* slope2 = work2_.data();
+    for_each_point(grid_, [=](std::int64_t i, const Coords& x) {
+      const Room room = room_along(x, step, box);
       double curvature = 0, slope = 0;
-      if (Grid::inside(x, {0, 0, 0}, grid_.box)) {
-        const double ahead = Grid::inside(x, dir.step, grid_.box) ? g[i + lin] : 0.0;
-        const double behind = Grid::inside(x, back, grid_.box) ? g[i - lin] : 0.0;
+      if (room.ahead >= 0) {
+        const double ahead = room.ahead > 0 ? g[i + lin] : 0.0;
+        const double behind = room.behind > 0 ? g[i - lin] : 0.0;
         curvature = ahead - 2 * g[i] + behind;
         slope = (ahead - behind) / 2;
       }
-      work_[i] = curvature * curvature;
-      work2_[i] = slope * slope;
-    }
+      curvature2[i] = curvature * curvature;
+      slope2[i] = slope * slope;
+    });
     std::vector<double>& c = sqrt_gamma_[k];  // scratch before it takes sqrt(γ)
     moving_max(grid_, grid_.box, dir.step, dir.c_nmax, work_.data(), c.data());
     moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
@@ -152,25 +155,25 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     if (!dir.is_axis) continue;
-    const Offset back = negate(dir.step);
     const std::int64_t lin = grid_.linear(dir.step);
+    const Offset step = dir.step;
+    const Coords box = grid_.box;
     const double dq = dir.delta_q;
+    const double scale = 1 / (dir.alpha_d * dq * dq * dq), zc_max = schedule_.zc_max;
     const double* sqrt_gamma = sqrt_gamma_[k].data();
-#pragma omp parallel for if (n > kParallelChunk)
-    for (std::int64_t i = 0; i < n; ++i) {
-      Coords x;
-      grid_.coords(i, x);
+    double* capped = work_.data();
+    for_each_point(grid_, [=](std::int64_t i, const Coords& x) {
+      const Room room = room_along(x, step, box);
       double crossing = 0;
-      if (Grid::inside(x, {0, 0, 0}, grid_.box)) {
+      if (room.ahead >= 0) {
         const double s = sign(g[i]);
         // mean sign of the two neighbours (|P_k| has 1/2 per neighbour)
-        const double around = 0.5 * ((Grid::inside(x, dir.step, grid_.box) ? sign(g[i + lin]) : 0.0) +
-                                     (Grid::inside(x, back, grid_.box) ? sign(g[i - lin]) : 0.0));
+        const double around = 0.5 * ((room.ahead > 0 ? sign(g[i + lin]) : 0.0) +
+                                     (room.behind > 0 ? sign(g[i - lin]) : 0.0));
         crossing = dq * (1 - s * around);
       }
-      work_[i] = std::min(crossing / (dir.alpha_d * dq * dq * dq),
-                          schedule_.zc_max * sqrt_gamma[i] * sqrt_gamma[i]);  // zc_max γ
-    }
+      capped[i] = std::min(crossing * scale, zc_max * sqrt_gamma[i] * sqrt_gamma[i]);  // zc_max γ
+    });
     moving_max(grid_, grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
     std::vector<double>& cz = cz_[k];
 #pragma omp parallel for if (n > kParallelChunk)
@@ -179,38 +182,57 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
 }
 
 void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bool zc) {
+  // Rows go in blocks: first the values of L's and M's rows at every row
+  // point (0 where the point leaves the box), then Γ += l_p l_q + m_p m_q pair
+  // by pair along the block, a loop the compiler vectorises.  A pair whose
+  // point leaves the box adds l_p l_q = 0 to a slot that holds zero.
+  constexpr std::int64_t kBlock = 256;
   const std::int64_t n = grid_.size;
-  const std::size_t np = row_points_.size();
+  const int ndir = static_cast<int>(dirs_.size());
+  const std::int64_t np = static_cast<std::int64_t>(row_points_.size());
   double* values = gamma_.values.data();
-  std::vector<double> l(np), m(np);
-  std::vector<char> valid(np);
+  std::vector<double> scratch(static_cast<std::size_t>(2 * np * kBlock));
+  double* l = scratch.data();      // l[p * kBlock + r - block]
+  double* m = l + np * kBlock;
+  const Coords box = grid_.box;
   Coords x;
-  for (std::int64_t r = begin; r < end; ++r) {
-    grid_.coords(r, x);
-    if (!Grid::inside(x, {0, 0, 0}, grid_.box)) continue;  // empty rows of L and M
-    // Row r of L = Σ_k diag(sqrt γ_k) G_k and of M = Σ_k diag(sqrt Cz_k) P_k.
-    std::fill(l.begin(), l.end(), 0.0);
-    std::fill(m.begin(), m.end(), 0.0);
-    valid[0] = 1;
-    for (std::size_t k = 0; k < dirs_.size(); ++k) {
-      const Direction& dir = dirs_[k];
-      const int pp = plus_point_[k], pm = minus_point_[k];
-      valid[pp] = Grid::inside(x, dir.step, grid_.box);
-      valid[pm] = Grid::inside(x, row_points_[pm], grid_.box);
-      const double a = sqrt_gamma_[k][r];
-      l[0] -= 2 * a;
-      if (valid[pp]) l[pp] = a;
-      if (valid[pm]) l[pm] = a;
-      if (zc && dir.is_axis) {
-        const double b = std::sqrt(cz_[k][r]);
-        if (valid[pp]) m[pp] = 0.5 * b;
-        if (valid[pm]) m[pm] = -0.5 * b;
+  grid_.coords(begin, x);
+  for (std::int64_t block = begin; block < end; block += kBlock) {
+    const std::int64_t size = std::min(kBlock, end - block);
+    std::fill(scratch.begin(), scratch.end(), 0.0);
+    for (std::int64_t j = 0; j < size; ++j, grid_.advance(x)) {
+      if (!Grid::inside(x, {0, 0, 0}, box)) continue;  // empty rows of L and M
+      // Row r of L = Σ_k diag(sqrt γ_k) G_k and of M = Σ_k diag(sqrt Cz_k) P_k,
+      // at the row's points 0, +step_k (1 + 2k) and -step_k (2 + 2k).
+      const std::int64_t r = block + j;
+      for (int k = 0; k < ndir; ++k) {
+        const Room room = room_along(x, dirs_[k].step, box);
+        const double a = sqrt_gamma_[k][r];
+        l[j] -= 2 * a;
+        if (room.ahead > 0) l[(1 + 2 * k) * kBlock + j] = a;
+        if (room.behind > 0) l[(2 + 2 * k) * kBlock + j] = a;
+        if (zc && dirs_[k].is_axis) {
+          const double b = std::sqrt(cz_[k][r]);
+          if (room.ahead > 0) m[(1 + 2 * k) * kBlock + j] = 0.5 * b;
+          if (room.behind > 0) m[(2 + 2 * k) * kBlock + j] = -0.5 * b;
+        }
       }
     }
-    // Γ += l lᵀ + m mᵀ, lower triangle in stencil storage.
+    // Γ += l lᵀ + m mᵀ, lower triangle in stencil storage; rows whose slot
+    // would leave the grid have no entry there (a point of the pair is out).
     for (const Pair& pair : pairs_) {
-      if (!valid[pair.p] || !valid[pair.q]) continue;
-      values[pair.offset * n + r + pair.column] += l[pair.p] * l[pair.q] + m[pair.p] * m[pair.q];
+      const std::int64_t first = std::max<std::int64_t>(0, -pair.column - block);
+      const std::int64_t count = std::min<std::int64_t>(size, n - pair.column - block) - first;
+      double* __restrict out = values + (pair.offset * n + pair.column + block + first);
+      const double* __restrict lp = l + pair.p * kBlock + first;
+      const double* __restrict lq = l + pair.q * kBlock + first;
+      if (zc) {
+        const double* __restrict mp = m + pair.p * kBlock + first;
+        const double* __restrict mq = m + pair.q * kBlock + first;
+        for (std::int64_t j = 0; j < count; ++j) out[j] += lp[j] * lq[j] + mp[j] * mq[j];
+      } else {
+        for (std::int64_t j = 0; j < count; ++j) out[j] += lp[j] * lq[j];
+      }
     }
   }
 }

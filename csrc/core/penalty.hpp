@@ -10,6 +10,11 @@
 
 namespace fastilt {
 
+// Every axis, diagonal and anti-diagonal of a 3-dimensional grid, and the
+// points of one row of L (0 and ±step of each direction).
+constexpr int kMaxDirections = kMaxDim * kMaxDim;
+constexpr int kMaxRowPoints = 1 + 2 * kMaxDirections;
+
 // One regularisation direction (axis, diagonal or anti-diagonal).
 struct Direction {
   Offset step{0, 0, 0};
@@ -65,9 +70,8 @@ class PenaltyAssembler {
   std::vector<double> boundary_;
   Schedule schedule_;
 
-  // Points of one row of L (and M): 0 and ±step of every direction.
+  // Points of one row of L (and M): 0, then +step and -step of every direction.
   std::vector<Offset> row_points_;
-  std::vector<int> plus_point_, minus_point_;  // per direction
   // Entry (row point q, row point p) of l lᵀ for p <= q: it lands in stencil
   // slot `offset` at column r + `column` of row r.
   struct Pair {
