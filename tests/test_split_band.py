@@ -100,18 +100,81 @@ def test_split_band_inversion_matches_fallback():
                                                                     rel=1e-6)
 
 
-def test_sparse_kernels_keep_w_and_form_k0comp_on_first_use():
-    # The band path needs only W: K0comp (ILTpy's attribute) is formed again when read.
+def test_series_of_spectra_forms_neither_w_nor_k0comp_until_read():
+    # W = I ⊗ B: the band path reads B alone; ILTpy's W and K0comp are formed when read.
     import scipy.sparse as sp
 
     from fastilt.forward_model import kronecker_operator
 
     iltdata = pseudo2d(50, n_tau=6)
-    assert sp.issparse(iltdata.W) and "K0comp" not in iltdata.__dict__
+    assert "W" not in iltdata.__dict__ and "K0comp" not in iltdata.__dict__
+    iltdata.invert(verbose=0)
+    assert "W" not in iltdata.__dict__
     K0comp = iltdata.K0comp
     assert sp.issparse(K0comp)
     expected = kronecker_operator(iltdata.kernel_blocks, sparse=True)
     assert abs(K0comp - expected).max() == 0
+    assert sp.issparse(iltdata.W)
     assert abs(K0comp.T @ K0comp - iltdata.W).max() <= 1e-12 * abs(iltdata.W).max()
     iltdata.invert(verbose=0, backend="python")
     assert iltdata.solver_type == "default-sparse"
+
+
+def test_repeated_block_is_found_only_where_w_is_i_kron_b():
+    from fastilt.forward_model import repeated_block
+
+    iltdata = pseudo2d(50, n_tau=6)
+    B = iltdata._repeated_block()
+    K1 = iltdata.kernel_blocks[0]
+    np.testing.assert_array_equal(B, K1.T @ K1)
+    weighted = pseudo2d(50, n_tau=6)
+    weighted.init(np.logspace(-4, 1, 6), ilt.Exponential(), sigma=np.ones(weighted.data.shape))
+    assert weighted._repeated_block() is None  # W = Aᵀ Σ⁻² A
+    dense = np.ones((8, 6))
+    assert repeated_block([dense, dense]) is None  # both dimensions inverted
+    assert repeated_block([dense]) is None
+    import scipy.sparse as sp
+
+    assert repeated_block([dense, 2 * sp.eye_array(5, format="csc")]) is None  # not the identity
+    np.testing.assert_array_equal(repeated_block([dense, sp.eye_array(5, format="csc"), np.eye(3)]),
+                                  dense.T @ dense)
+
+
+def band_iteration(iltdata, **layout):
+    from fastilt import _core
+
+    it = _core.Iteration(iltdata.penalty_model, y=np.ravel(iltdata.Y), maxloop=15, conv_limit=0.0,
+                         layout="band", **layout)
+    it.start_from_solve()
+    it.run(None)
+    return it
+
+
+@pytest.mark.parametrize("n_points", [20, 200])  # 200: the band is split (3200 >= 64 * 33)
+def test_band_from_repeated_block_equals_band_from_w(n_points):
+    import scipy.sparse as sp
+
+    iltdata = pseudo2d(n_points)
+    B = iltdata._repeated_block()
+    from fastilt.directions import gamma_stencil
+
+    W = sp.csc_array(sp.kron(sp.eye_array(n_points), B))
+    kd = gamma_stencil(iltdata.directions, tuple(iltdata.Nx))[1]  # the stencil's reach, 2 * (16 + 1)
+    from_block = band_iteration(iltdata, block=B, kd=kd)
+    from_w = band_iteration(iltdata, w=W.data, indptr=W.indptr, indices=W.indices, kd=kd)
+    np.testing.assert_array_equal(from_block.g, from_w.g)
+    assert list(from_block.convergence) == list(from_w.convergence)
+
+
+@pytest.mark.parametrize(
+    "block, kd, message",
+    [
+        (np.eye(7), 32, "block size must divide n"),
+        (np.ones((16, 15)), 32, "block must be square"),
+        (np.eye(16), 14, "W is wider than the bandwidth"),
+        (np.eye(16), 31, "bandwidth smaller than the stencil"),
+    ],
+)
+def test_bad_repeated_block_raises_value_error(block, kd, message):
+    with pytest.raises(ValueError, match=message):
+        band_iteration(pseudo2d(20), block=block, kd=kd)

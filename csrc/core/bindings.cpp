@@ -239,6 +239,13 @@ std::unique_ptr<LinearSystem> make_system(const PenaltyAssembler& assembler, con
   auto lower_w = [&] { return lower_triangle(arrays["indptr"], arrays["indices"], arrays["w"], grid.size); };
   if (layout == "dense")
     return std::make_unique<NormalEquations>(NormalEquations::dense(grid, gamma, to_vector(arrays["w"])));
+  if (layout == "band" && arrays.contains("block")) {
+    const auto block = arrays["block"].cast<py::array_t<double, py::array::f_style | py::array::forcecast>>();
+    if (block.ndim() != 2 || block.shape(0) != block.shape(1)) throw py::value_error("the block must be square");
+    return std::make_unique<NormalEquations>(NormalEquations::band_of_repeated_block(
+        grid, gamma, std::vector<double>(block.data(), block.data() + block.size()), block.shape(0),
+        arrays["kd"].cast<std::int64_t>()));
+  }
   if (layout == "band")
     return std::make_unique<NormalEquations>(NormalEquations::band(
         grid, gamma, csc_view(arrays["indptr"], arrays["indices"], arrays["w"], grid.size),
@@ -308,8 +315,9 @@ PYBIND11_MODULE(_core, m) {
              return Iteration(std::move(assembler), std::move(system), to_vector(y), maxloop, conv_limit);
            }),
            py::arg("model"), py::arg("y"), py::arg("maxloop"), py::arg("conv_limit"), py::arg("layout"),
-           "layout 'dense' (w), 'band' (w, indptr, indices, kd), 'sparse' (w, indptr, indices,\n"
-           "natural) or 'lowrank' (w_factors, a, b, rtol, max_steps); see fastilt.compiled.")
+           "layout 'dense' (w), 'band' (w, indptr, indices, kd; or block, kd for W = I ⊗ block),\n"
+           "'sparse' (w, indptr, indices, natural) or 'lowrank' (w_factors, a, b, rtol, max_steps);\n"
+           "see fastilt.compiled.")
       .def("start", [](Iteration& it, const DArray& g0) { it.start(to_vector(g0)); }, py::arg("g0"))
       .def("start_from_solve", &Iteration::start_from_solve, py::call_guard<py::gil_scoped_release>())
       .def(

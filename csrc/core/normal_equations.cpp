@@ -71,25 +71,57 @@ NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gam
   return eq;
 }
 
-template <typename Index>
-void NormalEquations::fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end) {
-  // Row i of the lower triangle holds W(i, j) = W(j, i) for j <= i: the upper
-  // part of W's column i.  Γ's slot o holds entry (j + lin_o, j) at j.
-  const Index* indptr = as_indices<Index>(w_.indptr);
-  const Index* indices = as_indices<Index>(w_.indices);
-  const double* w = w_.data;
+NormalEquations NormalEquations::band_of_repeated_block(const Grid& grid, const StencilMatrix& gamma,
+                                                        std::vector<double> block, std::int64_t b,
+                                                        std::int64_t kd) {
+  NormalEquations eq(Layout::Band, grid);
+  const std::int64_t n = eq.n_;
+  if (b < 1 || n % b != 0) throw std::invalid_argument("the block size must divide n");
+  if (static_cast<std::int64_t>(block.size()) != b * b) throw std::invalid_argument("the block must be b x b");
+  if (b - 1 > kd) throw std::invalid_argument("W is wider than the bandwidth");
+  for (std::int64_t lin : gamma.linear)
+    if (lin > kd) throw std::invalid_argument("bandwidth smaller than the stencil of Γ");
+  eq.kd_ = kd;
+  eq.block_ = std::move(block);
+  eq.b_ = b;
+  eq.band_ = std::make_unique<SplitBandCholesky>(n, kd, SplitBandCholesky::default_blocks(n, kd));
+  return eq;
+}
+
+template <typename AddW>
+void NormalEquations::fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end,
+                                     const AddW& add_w) {
+  // Γ's slot o holds entry (j + lin_o, j) at j: row i's entry (i, i - lin_o).
   const std::int64_t n = n_;
   const std::size_t noff = gamma.offsets.size();
   double* a = band_->storage();
   for (std::int64_t i = begin; i < end; ++i) {
     const SplitBandCholesky::Row row = band_->begin_row(i);
-    for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
-      if (indices[s] <= i) a[row.origin + indices[s] * row.step] += w[s];
+    add_w(i, row);
     for (std::size_t o = 0; o < noff; ++o) {
       const std::int64_t j = i - gamma.linear[o];
       if (j >= 0) a[row.origin + j * row.step] += gamma.values[o * n + j];
     }
   }
+}
+
+template <typename Index>
+void NormalEquations::add_w_row_from_csc(std::int64_t i, SplitBandCholesky::Row row) const {
+  // Row i of the lower triangle holds W(i, j) = W(j, i) for j <= i: the upper
+  // part of W's column i.
+  const Index* indptr = as_indices<Index>(w_.indptr);
+  const Index* indices = as_indices<Index>(w_.indices);
+  double* a = band_->storage();
+  for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
+    if (indices[s] <= i) a[row.origin + indices[s] * row.step] += w_.data[s];
+}
+
+void NormalEquations::add_w_row_from_block(std::int64_t i, SplitBandCholesky::Row row) const {
+  // Point i is entry t of its diagonal block: W(i, first + u) = B(t, u).
+  const std::int64_t t = i % b_, first = i - t;
+  const double* block_row = block_.data() + t;
+  double* a = band_->storage() + row.origin + first * row.step;
+  for (std::int64_t u = 0; u <= t; ++u) a[u * row.step] += block_row[u * b_];
 }
 
 NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& gamma,
@@ -179,8 +211,12 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
 void NormalEquations::solve(const StencilMatrix& gamma, const double* y, double* x) {
   if (layout_ == Layout::Band) {
     band_->factor([&](std::int64_t begin, std::int64_t end) {
-      w_.wide_indices ? fill_band_rows<std::int64_t>(gamma, begin, end)
-                      : fill_band_rows<std::int32_t>(gamma, begin, end);
+      if (b_ > 0)
+        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto row) { add_w_row_from_block(i, row); });
+      else if (w_.wide_indices)
+        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto row) { add_w_row_from_csc<std::int64_t>(i, row); });
+      else
+        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto row) { add_w_row_from_csc<std::int32_t>(i, row); });
     });
     std::copy(y, y + n_, x);
     band_->solve(x);

@@ -9,13 +9,13 @@
 #include <memory>
 #include <vector>
 
+#include "../linalg/split_band_cholesky.hpp"
 #include "grid.hpp"
 #include "linear_system.hpp"
 
 namespace fastilt {
 
 class CholmodSolver;
-class SplitBandCholesky;
 
 // The CSC arrays of a symmetric matrix (both triangles), read in place:
 // SciPy's 32- or 64-bit indices; `owner` keeps the memory alive.
@@ -39,6 +39,12 @@ class NormalEquations : public LinearSystem {
   // iteration (the band of a pseudo-2D system is ~4x larger than W), each
   // half of the band by the thread that factors it.
   static NormalEquations band(const Grid& grid, const StencilMatrix& gamma, CscView w, std::int64_t kd);
+  // Band with W = I ⊗ B: block diagonal, every diagonal block the same
+  // symmetric b x b matrix `block` (column-major).  That is the W of data
+  // inverted along its leading dimensions only (a pseudo-2D series): no W of
+  // n x b values is kept or read each iteration, only B.
+  static NormalEquations band_of_repeated_block(const Grid& grid, const StencilMatrix& gamma,
+                                                std::vector<double> block, std::int64_t b, std::int64_t kd);
   // Sparse: `lower_w` is W's lower triangle; the pattern is extended by the
   // stencil of Γ and analysed once (ordering: see CholmodSolver).
   static NormalEquations sparse(const Grid& grid, const StencilMatrix& gamma, const Csc& lower_w,
@@ -56,9 +62,13 @@ class NormalEquations : public LinearSystem {
  private:
   NormalEquations(Layout layout, const Grid& grid);
   void add_gamma(const StencilMatrix& gamma);
-  // Band: rows [begin, end) of W + Γ into band_.
+  // Band: rows [begin, end) of W + Γ into band_; add_w(i, row) adds row i of
+  // W's lower triangle (from the CSC arrays or from the repeated block).
+  template <typename AddW>
+  void fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end, const AddW& add_w);
   template <typename Index>
-  void fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end);
+  void add_w_row_from_csc(std::int64_t i, SplitBandCholesky::Row row) const;
+  void add_w_row_from_block(std::int64_t i, SplitBandCholesky::Row row) const;
 
   Layout layout_;
   Grid grid_;
@@ -67,8 +77,10 @@ class NormalEquations : public LinearSystem {
   std::vector<double> assembled_;  // W + Γ (factored in place for dense)
   // Sparse layout: the lower triangle of W + Γ.
   std::vector<std::int64_t> indptr_, indices_;
-  // Band layout:
+  // Band layout: W as CSC arrays, or as the repeated block B (b > 0).
   CscView w_;
+  std::vector<double> block_;
+  std::int64_t b_ = 0;
   std::unique_ptr<SplitBandCholesky> band_;
   // Sparse layout only:
   std::vector<std::int64_t> slot_position_;  // per stencil slot (o * n + i), -1 if unused

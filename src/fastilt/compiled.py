@@ -5,7 +5,8 @@ Solvers (``invert(solver=...)``):
 
 ``"dense"``    LAPACK Cholesky of the dense ``W + Γ`` (small problems);
 ``"band"``     LAPACK band Cholesky, when ``W + Γ`` is banded in the natural
-               order (pseudo-2D/3D: block-diagonal ``W``);
+               order (pseudo-2D/3D: block-diagonal ``W``, read as its one
+               repeated block where ``W = I ⊗ B``);
 ``"cholmod"``  CHOLMOD supernodal Cholesky, symbolic analysis once per inversion;
 ``"superlu"``  SciPy's SuperLU in the natural order (what ILTpy does for sparse
                kernels), also the fallback when a factorisation is not positive
@@ -148,17 +149,24 @@ class SystemPlan:
         return {**self.layout, "b": b}
 
 
-def plan_system(model, W, n, solver, kronecker_blocks, offsets):
+def plan_system(model, W, n, solver, kronecker_blocks, offsets, repeated_block=None):
     """Resolve ``solver`` (a name or ``"auto"``) for this system; see :class:`SystemPlan`.
 
     ``W`` is a matrix or a callable forming it (only if the solver needs it);
-    ``kronecker_blocks`` the ``B_d`` when ``W = ⊗ B_dᵀB_d`` exactly, else None.
+    ``kronecker_blocks`` the ``B_d`` when ``W = ⊗ B_dᵀB_d`` exactly, else None;
+    ``repeated_block`` the ``B`` when ``W = I ⊗ B`` exactly (a series of
+    spectra), else None: the band solver then reads ``B`` alone and ``W`` is never formed.
     """
     if use_low_rank(solver, n, kronecker_blocks):
         basis = LowRankBasis(kronecker_blocks)
         layout = {"layout": "lowrank", "w_factors": basis.w_factors, "a": basis.A,
                   "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
         return SystemPlan("lowrank", layout=layout, basis=basis)
+    if repeated_block is not None:
+        reach = _stencil_reach(offsets, model.shape)
+        if solver_for_structure(solver, n, repeated_block.shape[0] - 1, reach) == "band":
+            kd = max(repeated_block.shape[0] - 1, reach)
+            return SystemPlan("band", layout={"layout": "band", "kd": kd, "block": repeated_block})
     W = W() if callable(W) else W
     if sp.issparse(W):
         W = _compressed(W)
@@ -171,12 +179,14 @@ def _superlu(W, gamma, Y):
     return np.ravel(spsolve(sp.csc_matrix(normal_equations_matrix(W, gamma)), Y, permc_spec="NATURAL"))
 
 
-def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration, kronecker=None):
+def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration, kronecker=None,
+                 repeated_block=None):
     """Run the iteration with the compiled core; returns g, Γ (sparse), convergence, Cz.
 
     ``W`` is dense or sparse, or a callable returning it (formed only if the
     chosen solver needs it).  ``kronecker = (blocks, m)`` when ``W = ⊗ B_dᵀB_d``
-    and ``Y = (⊗ B_d)ᵀ m`` exactly: it enables the low-rank solver.
+    and ``Y = (⊗ B_d)ᵀ m`` exactly: it enables the low-rank solver;
+    ``repeated_block = B`` when ``W = I ⊗ B`` exactly (see :func:`plan_system`).
 
     ``solver`` is a built-in solver name or a step ``gamma -> g`` (user
     solvers, data-space forms), which is then called from a Python loop.
@@ -190,7 +200,7 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     y = np.ravel(Y)
     form_W = W if callable(W) else (lambda: W)
     plan = plan_system(model, form_W, y.size, solver, None if kronecker is None else kronecker[0],
-                       assembler.offsets)
+                       assembler.offsets, repeated_block)
     if plan.name == "superlu":
         return _python_loop(assembler, model.size, lambda gamma: _superlu(plan.W, gamma, Y), g_guess, maxloop,
                             conv_limit, on_iteration)

@@ -17,8 +17,10 @@ from .kernels import Identity
 __all__ = [
     "kernel_matrices",
     "kernel_sparsity",
+    "is_identity",
     "kronecker_operator",
     "kronecker_transpose_apply",
+    "repeated_block",
     "apply_per_dimension",
     "normal_equations",
     "normal_matrix",
@@ -156,6 +158,33 @@ def kronecker_operator(blocks, sparse=False):
     return A
 
 
+def is_identity(B):
+    """Is the kernel block ``B`` exactly the identity (a dimension kept as it is)?"""
+    n = B.shape[0]
+    if B.shape != (n, n):
+        return False
+    if sp.issparse(B):
+        return B.nnz == n and (sp.csr_array(B) != sp.eye_array(n, format="csr")).nnz == 0
+    return np.array_equal(B, np.eye(n))
+
+
+def repeated_block(blocks):
+    """``B`` when ``⊗_d B_dᵀB_d = I ⊗ B``, else None.
+
+    That holds when the trailing blocks are identities: data inverted along its
+    leading dimensions only, the others kept as they are (a pseudo-2D series of
+    spectra).  ``W`` is then block diagonal with every block ``B`` (dense, the
+    product of the leading ``B_dᵀB_d``), and a band solver needs nothing else.
+    The caller checks that ``W`` is that product: no noise weights, no static baseline.
+    """
+    lead = len(blocks)
+    while lead > 0 and is_identity(blocks[lead - 1]):
+        lead -= 1
+    if lead in (0, len(blocks)):
+        return None
+    return kronecker_operator([B.T @ B for B in blocks[:lead]])
+
+
 def kronecker_transpose_apply(blocks, v):
     """``(⊗_d B_d)ᵀ v`` as a column, one dimension at a time (no Kronecker product formed)."""
     tensor = np.reshape(v, [B.shape[0] for B in blocks], order="F")
@@ -210,8 +239,8 @@ def build_forward_model(data, K, config, p, sparse):
         out["Sigma"] = Sigma
         weights = 1.0 / Sigma.ravel(order="F")
         out["isigma"] = sp.diags_array(weights)
-    if alt_g == 0 and sparse:
-        out["W"] = normal_matrix(A, weights)
+    if alt_g == 0 and sparse and (weights is not None or any(config["sb"]) or repeated_block(blocks) is None):
+        out["W"] = normal_matrix(A, weights)  # with W = I ⊗ B, formed only if asked for (IltData.W)
     out.update(data_terms(compress_data(data, U), blocks, A, weights, alt_g))
     return out
 

@@ -21,6 +21,7 @@ from .forward_model import (
     kronecker_operator,
     kronecker_transpose_apply,
     normal_equations,
+    repeated_block,
 )
 from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
@@ -327,6 +328,7 @@ class IltData:
         self.K = K
         self.K_sparsity = sparsity
         self.solver_type = "default-sparse" if sparse else "default-dense"
+        self._sparse_form = bool(sparse)  # solver_type changes with invert()
         self.Cz = [np.zeros(1) for _ in config["directions"]]
         self.penalty_model = PenaltyModel.from_attributes(self)
         self.Vbc = sp.diags_array(self.penalty_model.boundary)
@@ -396,8 +398,8 @@ class IltData:
         return kronecker_operator(self.kernel_blocks, sparse=self._sparse_kernels())
 
     def _sparse_kernels(self):
-        """Did ``init`` take the sparse form (``K0comp`` or, for alt_g 0, ``W`` sparse)?"""
-        return sp.issparse(self.__dict__.get("K0comp", self.__dict__.get("W")))
+        """Did ``init`` take the sparse form (``K0comp`` and ``W`` sparse)?"""
+        return self._sparse_form
 
     @functools.cached_property
     def W(self):
@@ -407,7 +409,7 @@ class IltData:
         if "isigma" in self.__dict__:
             W = normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
         else:
-            W = kronecker_operator([B.T @ B for B in self.kernel_blocks])
+            W = kronecker_operator([B.T @ B for B in self.kernel_blocks], sparse=self._sparse_kernels())
         require_finite_input(W, "W")
         return W
 
@@ -429,6 +431,13 @@ class IltData:
             return require_finite_input(normal_equations(self.K0comp, self.mcomp, weights)[0], "W")
 
         return form_W, Y
+
+    def _repeated_block(self):
+        """``B`` when ``W = I ⊗ B`` exactly (:func:`fastilt.forward_model.repeated_block`), else None."""
+        weighted = "isigma" in self.__dict__ and self.alt_g in (0, 4)
+        if weighted or any(self.sb):
+            return None
+        return repeated_block(self.kernel_blocks)
 
     def _kronecker_form(self):
         """``(blocks, m)`` when ``W = ⊗ B_dᵀB_d`` and ``Y = (⊗ B_d)ᵀ m`` hold exactly, else None.
@@ -555,6 +564,7 @@ class IltData:
                     self.conv_limit,
                     on_iteration,
                     kronecker=self._kronecker_form(),
+                    repeated_block=self._repeated_block(),
                 )
         except NonFiniteError as error:
             raise with_likely_cause(error, self, callable(solver)) from None
