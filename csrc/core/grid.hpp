@@ -63,25 +63,37 @@ struct Grid {
   }
 };
 
-// body(i, x) for every point i of the grid with its coordinates x: one
-// contiguous range per OpenMP thread when the grid has more than
-// kParallelChunk points.  Coordinates are carried from point to point
-// (coords() divides once per range, not once per point).
+// body(begin, end) over [0, n): one contiguous range per OpenMP thread when n
+// exceeds `threshold`, otherwise one call on this thread.  Small loops then
+// do not enter OpenMP at all: a parallel region that its `if` clause keeps on
+// one thread still costs about 0.3 µs, a third of Γ's assembly at 100 unknowns.
 template <typename Body>
-void for_each_point(const Grid& grid, const Body& body) {
-  const std::int64_t n = grid.size;
-#pragma omp parallel if (n > kParallelChunk)
+void parallel_ranges(std::int64_t n, std::int64_t threshold, const Body& body) {
+  if (n <= threshold) {
+    body(std::int64_t{0}, n);
+    return;
+  }
+#pragma omp parallel
   {
-    std::int64_t begin = 0, end = n;
 #ifdef _OPENMP
     const std::int64_t part = omp_get_thread_num(), parts = omp_get_num_threads();
-    begin = n * part / parts;
-    end = n * (part + 1) / parts;
+#else
+    const std::int64_t part = 0, parts = 1;
 #endif
+    body(n * part / parts, n * (part + 1) / parts);
+  }
+}
+
+// body(i, x) for every point i of the grid with its coordinates x, in
+// parallel_ranges of kParallelChunk.  Coordinates are carried from point to
+// point (coords() divides once per range, not once per point).
+template <typename Body>
+void for_each_point(const Grid& grid, const Body& body) {
+  parallel_ranges(grid.size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
     std::array<std::int64_t, kMaxDim> x;
     grid.coords(begin, x);
     for (std::int64_t i = begin; i < end; ++i, grid.advance(x)) body(i, x);
-  }
+  });
 }
 
 // Whole steps x can take along +step (ahead) and -step (behind) and stay

@@ -192,8 +192,9 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
   const double* base = base_.data();
   double* a = assembled_.data();
   const std::int64_t size = static_cast<std::int64_t>(base_.size());
-#pragma omp parallel for if (size > kParallelCopy)
-  for (std::int64_t s = 0; s < size; ++s) a[s] = base[s];
+  parallel_ranges(size, kParallelCopy, [&](std::int64_t begin, std::int64_t end) {
+    std::copy(base + begin, base + end, a + begin);
+  });
   for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {
     const double* v = gamma.values.data() + o * n;
     const std::int64_t lin = gamma.linear[o];
@@ -201,9 +202,10 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
       for (std::int64_t i = 0; i + lin < n; ++i) a[(i + lin) + i * n] += v[i];
     } else {
       const std::int64_t* pos = slot_position_.data() + o * n;
-#pragma omp parallel for if (n > kParallelChunk)
-      for (std::int64_t i = 0; i < n; ++i)
-        if (pos[i] >= 0) a[pos[i]] += v[i];
+      parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i)
+          if (pos[i] >= 0) a[pos[i]] += v[i];
+      });
     }
   }
 }

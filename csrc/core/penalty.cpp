@@ -1,6 +1,7 @@
 #include "penalty.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -112,7 +113,7 @@ void PenaltyAssembler::reset() {
 
 bool PenaltyAssembler::uniform_weights(const double* g) {
   const std::int64_t n = grid_.size;
-  int ok = 1;
+  std::atomic<int> ok{1};
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     const std::int64_t lin = grid_.linear(dir.step);
@@ -137,13 +138,16 @@ bool PenaltyAssembler::uniform_weights(const double* g) {
     moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
     const double dq = dir.delta_q;
     const double floor = dir.alpha_0 * std::pow(dq, 5);
-#pragma omp parallel for reduction(& : ok) if (n > kParallelChunk)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
-      c[i] = std::sqrt(1 / inv);
-      // An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
-      ok &= finite(inv) & finite(c[i]);
-    }
+    parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+      int finite_here = 1;
+      for (std::int64_t i = begin; i < end; ++i) {
+        const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
+        c[i] = std::sqrt(1 / inv);
+        // An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
+        finite_here &= finite(inv) & finite(c[i]);
+      }
+      if (!finite_here) ok = 0;
+    });
   }
   return ok != 0;
 }
@@ -176,8 +180,9 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
     });
     moving_max(grid_, grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
     std::vector<double>& cz = cz_[k];
-#pragma omp parallel for if (n > kParallelChunk)
-    for (std::int64_t i = 0; i < n; ++i) cz[i] = (1 - ratio) * cz[i] + ratio * work2_[i];
+    parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t i = begin; i < end; ++i) cz[i] = (1 - ratio) * cz[i] + ratio * work2_[i];
+    });
   }
 }
 
@@ -191,14 +196,15 @@ void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bo
   const int ndir = static_cast<int>(dirs_.size());
   const std::int64_t np = static_cast<std::int64_t>(row_points_.size());
   double* values = gamma_.values.data();
-  std::vector<double> scratch(static_cast<std::size_t>(2 * np * kBlock));
-  double* l = scratch.data();      // l[p * kBlock + r - block]
-  double* m = l + np * kBlock;
+  const std::int64_t stride = std::min(kBlock, end - begin);  // a small grid takes a small block
+  std::vector<double> scratch(static_cast<std::size_t>(2 * np * stride));
+  double* l = scratch.data();  // l[p * stride + r - block]
+  double* m = l + np * stride;
   const Coords box = grid_.box;
   Coords x;
   grid_.coords(begin, x);
-  for (std::int64_t block = begin; block < end; block += kBlock) {
-    const std::int64_t size = std::min(kBlock, end - block);
+  for (std::int64_t block = begin; block < end; block += stride) {
+    const std::int64_t size = std::min(stride, end - block);
     std::fill(scratch.begin(), scratch.end(), 0.0);
     for (std::int64_t j = 0; j < size; ++j, grid_.advance(x)) {
       if (!Grid::inside(x, {0, 0, 0}, box)) continue;  // empty rows of L and M
@@ -209,12 +215,12 @@ void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bo
         const Room room = room_along(x, dirs_[k].step, box);
         const double a = sqrt_gamma_[k][r];
         l[j] -= 2 * a;
-        if (room.ahead > 0) l[(1 + 2 * k) * kBlock + j] = a;
-        if (room.behind > 0) l[(2 + 2 * k) * kBlock + j] = a;
+        if (room.ahead > 0) l[(1 + 2 * k) * stride + j] = a;
+        if (room.behind > 0) l[(2 + 2 * k) * stride + j] = a;
         if (zc && dirs_[k].is_axis) {
           const double b = std::sqrt(cz_[k][r]);
-          if (room.ahead > 0) m[(1 + 2 * k) * kBlock + j] = 0.5 * b;
-          if (room.behind > 0) m[(2 + 2 * k) * kBlock + j] = -0.5 * b;
+          if (room.ahead > 0) m[(1 + 2 * k) * stride + j] = 0.5 * b;
+          if (room.behind > 0) m[(2 + 2 * k) * stride + j] = -0.5 * b;
         }
       }
     }
@@ -224,11 +230,11 @@ void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bo
       const std::int64_t first = std::max<std::int64_t>(0, -pair.column - block);
       const std::int64_t count = std::min<std::int64_t>(size, n - pair.column - block) - first;
       double* __restrict out = values + (pair.offset * n + pair.column + block + first);
-      const double* __restrict lp = l + pair.p * kBlock + first;
-      const double* __restrict lq = l + pair.q * kBlock + first;
+      const double* __restrict lp = l + pair.p * stride + first;
+      const double* __restrict lq = l + pair.q * stride + first;
       if (zc) {
-        const double* __restrict mp = m + pair.p * kBlock + first;
-        const double* __restrict mq = m + pair.q * kBlock + first;
+        const double* __restrict mp = m + pair.p * stride + first;
+        const double* __restrict mq = m + pair.q * stride + first;
         for (std::int64_t j = 0; j < count; ++j) out[j] += lp[j] * lq[j] + mp[j] * mq[j];
       } else {
         for (std::int64_t j = 0; j < count; ++j) out[j] += lp[j] * lq[j];
@@ -250,39 +256,49 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   const std::int64_t size = static_cast<std::int64_t>(gamma_.values.size());
   double* values = gamma_.values.data();
   if (ratio != 1.0 && weight == 0.0) {  // nothing new enters Γ
-#pragma omp parallel for if (size > kParallelChunk)
-    for (std::int64_t s = 0; s < size; ++s) values[s] *= 1 - ratio;
+    parallel_ranges(size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t s = begin; s < end; ++s) values[s] *= 1 - ratio;
+    });
     return;
   }
   const double kept = ratio == 1.0 ? 0.0 : (1 - ratio) / weight;
-#pragma omp parallel for if (size > kParallelChunk)
-  for (std::int64_t s = 0; s < size; ++s) values[s] = kept == 0.0 ? 0.0 : kept * values[s];
+  parallel_ranges(size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t s = begin; s < end; ++s) values[s] = kept == 0.0 ? 0.0 : kept * values[s];
+  });
 
   // Row r writes only to columns within reach_ of r, so chunks longer than
   // 2 * reach_ that are not neighbours never touch the same entry: the even
   // chunks run in parallel, then the odd ones.
   const std::int64_t chunk = std::max<std::int64_t>(kParallelChunk, 2 * reach_ + 1);
   const std::int64_t nchunks = (n + chunk - 1) / chunk;
-  for (std::int64_t parity = 0; parity < 2; ++parity) {
-#pragma omp parallel for schedule(dynamic) if (nchunks > 2)
-    for (std::int64_t c = parity; c < nchunks; c += 2)
-      add_row_products(c * chunk, std::min(n, (c + 1) * chunk), zc);
-  }
-#pragma omp parallel for if (n > kParallelChunk)
-  for (std::int64_t i = 0; i < n; ++i) {
-    double diagonal = boundary_[i];
-    if (schedule_.nn) {
-      const double s = static_cast<double>((g[i] > 0) - (g[i] < 0));
-      diagonal += 0.5 * schedule_.alpha_nn * (1 - s);
+  if (nchunks <= 2) {
+    add_row_products(0, n, zc);
+  } else {
+    for (std::int64_t parity = 0; parity < 2; ++parity) {
+#pragma omp parallel for schedule(dynamic)
+      for (std::int64_t c = parity; c < nchunks; c += 2)
+        add_row_products(c * chunk, std::min(n, (c + 1) * chunk), zc);
     }
-    values[i] += diagonal;
   }
-  int ok = 1;
-#pragma omp parallel for reduction(& : ok) if (size > kParallelChunk)
-  for (std::int64_t s = 0; s < size; ++s) {
-    values[s] *= weight;
-    ok &= finite(values[s]);
-  }
+  parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      double diagonal = boundary_[i];
+      if (schedule_.nn) {
+        const double s = static_cast<double>((g[i] > 0) - (g[i] < 0));
+        diagonal += 0.5 * schedule_.alpha_nn * (1 - s);
+      }
+      values[i] += diagonal;
+    }
+  });
+  std::atomic<int> ok{1};
+  parallel_ranges(size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
+    int finite_here = 1;
+    for (std::int64_t s = begin; s < end; ++s) {
+      values[s] *= weight;
+      finite_here &= finite(values[s]);
+    }
+    if (!finite_here) ok = 0;
+  });
   if (!ok) throw NonFinite("Gamma", iteration);
 }
 
