@@ -329,3 +329,28 @@ def test_cholmod_threads_setting_and_concurrent_use(rng):
         xs = list(pool.map(lambda b: s.solve(a.data, b), bs))
     for x, ref in zip(xs, refs):
         assert rel_err(x, ref) <= RTOL
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda B: B,  # row-major: read as Bᵀ in column-major order
+        np.asfortranarray,
+        lambda B: B[::2, 1:],  # strided: copied
+        lambda B: B.astype(np.float32),  # converted
+    ],
+    ids=["c", "fortran", "strided", "float32"],
+)
+def test_gram_is_symmetric_btb(make, rng):
+    B = make(rng.standard_normal((60, 9)))
+    W = _linalg.gram(B)
+    expected = np.asarray(B, dtype=float).T @ np.asarray(B, dtype=float)
+    np.testing.assert_allclose(W, expected, rtol=1e-13, atol=1e-13 * np.abs(expected).max())
+    np.testing.assert_array_equal(W, W.T)
+
+
+def test_gram_of_empty_and_bad_shapes():
+    np.testing.assert_array_equal(_linalg.gram(np.zeros((0, 3))), np.zeros((3, 3)))
+    assert _linalg.gram(np.zeros((4, 0))).shape == (0, 0)
+    with pytest.raises(ValueError, match="2-D"):
+        _linalg.gram(np.zeros(5))

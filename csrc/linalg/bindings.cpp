@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "cholesky.hpp"
 #include "errors.hpp"
+#include "gram.hpp"
 #include "split_band_cholesky.hpp"
 #ifdef FASTILT_HAVE_CHOLMOD
 #include "cholmod_solver.hpp"
@@ -196,6 +198,28 @@ PYBIND11_MODULE(_linalg, m) {
         "Solve A x = b for a dense symmetric positive definite A (n, n) with LAPACK\n"
         "dpotrf/dpotrs. Only one triangle of A is read. b: (n,) or (n, k).\n"
         "Raises NotPositiveDefiniteError if A is not positive definite.");
+
+  m.def(
+      "gram",
+      [](const DArray& b) {
+        if (b.ndim() != 2) throw py::value_error("B must be a 2-D array");
+        using FArray = py::array_t<double, py::array::f_style | py::array::forcecast>;
+        // A row-major B is Bᵀ in column-major order; anything else is made column-major.
+        const bool row_major = b.flags() & py::array::c_style;
+        const FArray f = row_major ? FArray(0) : FArray(b);
+        const py::ssize_t rows = b.shape(0), cols = b.shape(1);
+        const double* data = row_major ? b.data() : f.data();
+        const py::ssize_t ld = std::max<py::ssize_t>(row_major ? cols : rows, 1);
+        py::array_t<double> out({cols, cols});
+        {
+          py::gil_scoped_release release;
+          fastilt::gram_matrix(data, rows, cols, ld, row_major, out.mutable_data());
+        }
+        return out;
+      },
+      py::arg("B"),
+      "BᵀB of a dense matrix B (rows, cols) with BLAS dsyrk, on fastilt's BLAS\n"
+      "(one thread unless raised): no thread pool is started for it.");
 
   py::class_<BandCholesky>(m, "BandCholesky",
                            "Cholesky factor of an SPD band matrix (LAPACK dpbtrf), reusable.")

@@ -16,6 +16,7 @@ from .forward_model import (
     build_forward_model,
     compress_data,
     data_terms,
+    gram,
     kernel_matrices,
     kernel_sparsity,
     kronecker_operator,
@@ -409,7 +410,7 @@ class IltData:
         if "isigma" in self.__dict__:
             W = normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
         else:
-            W = kronecker_operator([B.T @ B for B in self.kernel_blocks], sparse=self._sparse_kernels())
+            W = kronecker_operator([gram(B) for B in self.kernel_blocks], sparse=self._sparse_kernels())
         require_finite_input(W, "W")
         return W
 

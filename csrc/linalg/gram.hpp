@@ -1,0 +1,17 @@
+// The Gram matrix BᵀB of a dense kernel block: W of a one-dimensional
+// inversion, and the per-dimension factors of W elsewhere (no Python here).
+#pragma once
+
+#include <cstdint>
+
+namespace fastilt {
+
+// out (cols x cols) := BᵀB for B of rows x cols, given column-major with
+// leading dimension ld (ld >= rows) when `transposed` is false, or as Bᵀ
+// column-major (that is B row-major, ld >= cols) when it is true.  Both
+// triangles of `out` are written.  Uses LAPACK's BLAS (dsyrk) on the calling
+// thread's BLAS settings: fastilt's default of one thread.
+void gram_matrix(const double* b, std::int64_t rows, std::int64_t cols, std::int64_t ld, bool transposed,
+                 double* out);
+
+}  // namespace fastilt
