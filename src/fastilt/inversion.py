@@ -318,7 +318,7 @@ class IltData:
                 require_finite_input(forward[name], name)
 
         # Everything is valid: only now does the object change.
-        for name in ("K0comp", "W", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
+        for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
         self.fit_dict = copy.deepcopy(fit_dict)
         self.__dict__.update({k: v for k, v in fit_dict.items() if k not in config})
@@ -332,7 +332,6 @@ class IltData:
         self._sparse_form = bool(sparse)  # solver_type changes with invert()
         self.Cz = [np.zeros(1) for _ in config["directions"]]
         self.penalty_model = PenaltyModel.from_attributes(self)
-        self.Vbc = sp.diags_array(self.penalty_model.boundary)
         self.fit_dict_init = {name: getattr(self, name) for name in self.fit_dict}
         self.inverted = False
         self.initialized = True
@@ -392,6 +391,11 @@ class IltData:
             return g
 
         return step
+
+    @functools.cached_property
+    def Vbc(self):
+        """ILTpy's boundary penalty: the ``alpha_bc`` terms on Γ's diagonal (sparse), formed on first use."""
+        return sp.diags_array(self.penalty_model.boundary)
 
     @functools.cached_property
     def K0comp(self):

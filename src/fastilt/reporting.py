@@ -328,6 +328,10 @@ def _text_report(iltdata, parameters, fit_dict):
 
 def _collect_arrays(iltdata, level):
     """The arrays saved at ``level`` (ILTpy's selection), keyed by attribute name."""
+    # Attributes ILTpy forms in init and fastilt on first use: formed here, so
+    # that a report holds what ILTpy's would.
+    for name in ("Vbc", "W") if iltdata.alt_g == 0 else ("Vbc",):
+        getattr(iltdata, name)
     arrays = {}
     for name, value in vars(iltdata).items():
         if isinstance(value, np.ndarray):
