@@ -484,3 +484,14 @@ def test_invert_twice_is_repeatable():
     data.invert(verbose=0)
     np.testing.assert_array_equal(data.g, first[0])
     assert data.convergence == first[1]
+
+
+def test_vbc_is_formed_on_first_use_and_follows_a_new_init():
+    data, ref = diffusion()
+    data.init(ref["tau0"], ilt.Diffusion())
+    assert "Vbc" not in vars(data)
+    np.testing.assert_array_equal(data.Vbc.diagonal(), data.penalty_model.boundary)
+    first = data.Vbc.diagonal().copy()
+    assert first.max() > 0
+    quiet_init(data, parameters={"alpha_bc": 100})
+    np.testing.assert_allclose(data.Vbc.diagonal(), 2 * first)
