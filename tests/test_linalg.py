@@ -354,3 +354,31 @@ def test_gram_of_empty_and_bad_shapes():
     assert _linalg.gram(np.zeros((4, 0))).shape == (0, 0)
     with pytest.raises(ValueError, match="2-D"):
         _linalg.gram(np.zeros(5))
+
+
+# Dense systems up to kSmallCholeskyMax (128) are factored by fastilt's own
+# AVX2 kernel where the CPU has it, larger ones by LAPACK: both sides of the
+# switch, every remainder of its 4-column panels and 12-row blocks.
+@pytest.mark.parametrize("n", [*range(1, 18), 35, 63, 64, 65, 99, 100, 101, 127, 128, 129, 200])
+def test_dense_solve_matches_scipy_across_the_small_kernel(n, rng):
+    B = rng.standard_normal((n, n))
+    A = B @ B.T + n * np.eye(n)
+    b = rng.standard_normal((n, 3))
+    x = _linalg.cholesky_solve_dense(A, b)
+    expected = scipy.linalg.cho_solve(scipy.linalg.cho_factor(A, lower=True), b)
+    np.testing.assert_allclose(x, expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("n, order", [(1, 1), (7, 7), (10, 3), (100, 1), (100, 57), (128, 128), (129, 60)])
+def test_dense_not_positive_definite_names_lapacks_minor(n, order):
+    A = np.diag(np.arange(1.0, n + 1))
+    A[order - 1, order - 1] = -1.0
+    with pytest.raises(_linalg.NotPositiveDefiniteError, match=rf"leading minor of order {order} is not positive"):
+        _linalg.cholesky_solve_dense(A, np.ones(n))
+
+
+def test_dense_nan_pivot_is_not_positive_definite():
+    A = np.eye(5)
+    A[2, 2] = np.nan
+    with pytest.raises(_linalg.NotPositiveDefiniteError, match="order 3"):
+        _linalg.cholesky_solve_dense(A, np.ones(5))

@@ -7,6 +7,7 @@
 
 #include "errors.hpp"
 #include "lapack.hpp"
+#include "small_cholesky.hpp"
 
 namespace fastilt {
 namespace {
@@ -67,6 +68,12 @@ BlasThreads::~BlasThreads() {
 }
 
 void dense_cholesky_factor(double* a, std::int64_t n) {
+  static const bool small_kernel = small_cholesky_available();
+  if (small_kernel && n <= kSmallCholeskyMax) {
+    const int info = small_cholesky_factor(a, static_cast<int>(n));
+    if (info > 0) throw NotPositiveDefinite(info);
+    return;
+  }
   const BlasThreads blas(dense_blas_threads(n));
   const int ni = to_lapack_int(n, "n");
   if (ni == 0) return;
