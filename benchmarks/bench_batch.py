@@ -22,13 +22,13 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from bench_core import peak_rss_mb
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -85,7 +85,7 @@ def child(case, items):
                    iterations=float(np.median(result.iterations)))
     out["wall_s"] = time.perf_counter() - wall
     out["cpu_s"] = time.process_time() - cpu
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
