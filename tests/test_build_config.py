@@ -99,3 +99,23 @@ def test_auto_on_a_large_fully_inverted_problem_equals_dense():
         data.invert(verbose=0, solver=solver)
         runs[solver] = data.g
     assert relative_error(runs["auto"], runs["dense"]) <= 1e-8
+
+
+def _cpu_flags():
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    return {flag for line in text.splitlines() if line.startswith("flags") for flag in line.split(":")[1].split()}
+
+
+def test_reported_small_dense_cholesky_is_the_one_this_cpu_allows():
+    from fastilt import _linalg
+
+    lapack = ilt.show_config(mode="dicts")["lapack"]
+    assert lapack["dense Cholesky up to 128 unknowns"] == _linalg.SMALL_CHOLESKY
+    flags = _cpu_flags()
+    if flags is None or sys.platform != "linux":
+        return  # the CPU's flags cannot be read here: only the report's consistency is checked
+    expected = "avx2 kernel" if os.uname().machine == "x86_64" and {"avx2", "fma"} <= flags else "lapack"
+    assert _linalg.SMALL_CHOLESKY == expected

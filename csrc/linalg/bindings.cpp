@@ -14,6 +14,7 @@
 #include "cholesky.hpp"
 #include "errors.hpp"
 #include "gram.hpp"
+#include "small_cholesky.hpp"
 #include "split_band_cholesky.hpp"
 #ifdef FASTILT_HAVE_CHOLMOD
 #include "cholmod_solver.hpp"
@@ -193,6 +194,11 @@ PYBIND11_MODULE(_linalg, m) {
   py::object linalg_error = py::module_::import("numpy.linalg").attr("LinAlgError");
   py::register_exception<fastilt::NotPositiveDefinite>(m, "NotPositiveDefiniteError",
                                                        linalg_error);
+
+  // Which code factors dense systems of up to SMALL_CHOLESKY_MAX unknowns
+  // here: fastilt's AVX2/FMA kernel, or LAPACK (see small_cholesky.hpp).
+  m.attr("SMALL_CHOLESKY") = fastilt::small_cholesky_available() ? "avx2 kernel" : "lapack";
+  m.attr("SMALL_CHOLESKY_MAX") = fastilt::kSmallCholeskyMax;
 
   m.def("cholesky_solve_dense", &cholesky_solve_dense, py::arg("A"), py::arg("b"),
         "Solve A x = b for a dense symmetric positive definite A (n, n) with LAPACK\n"

@@ -28,14 +28,15 @@ def _config():
         return {"fastilt": {"version": __version__}, "compiled core": False,
                 "solvers": _available_solvers(False)}
     from . import _meson
-    from .. import _core
+    from .. import _core, _linalg
 
     # The extension's own answer, not only the build's: they agree unless files were mixed.
     have_cholmod = bool(_core.HAVE_CHOLMOD)
     return {
         "fastilt": {"version": __version__},
         "compiled core": True,
-        "lapack": {"name": _meson.LAPACK, "blas option": _meson.BLAS_OPTION},
+        "lapack": {"name": _meson.LAPACK, "blas option": _meson.BLAS_OPTION,
+                   f"dense Cholesky up to {_linalg.SMALL_CHOLESKY_MAX} unknowns": _linalg.SMALL_CHOLESKY},
         "cholmod": {"found": have_cholmod, "version": _meson.CHOLMOD_VERSION if have_cholmod else None},
         "openmp": {"found": _meson.HAVE_OPENMP, "version": _meson.OPENMP_VERSION or None},
         "compiler": {"name": _meson.COMPILER, "version": _meson.COMPILER_VERSION},
