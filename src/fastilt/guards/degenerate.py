@@ -45,13 +45,20 @@ def warn_uninformative_tau(kernels, matrices, t, tau):
     for d, (kernel, K) in enumerate(zip(kernels, matrices)):
         if kernel.name == Identity.name or sp.issparse(K):
             continue
-        K = np.abs(np.asarray(K, dtype=float))
-        largest = float(K.max(initial=0.0))
+        K = np.asarray(K, dtype=float)
+        if K.shape[1] == 0:
+            row_max = row_min = np.zeros(K.shape[0])
+        else:
+            row_max, row_min = K.max(axis=1), K.min(axis=1)
+            if row_min.size and row_min.min() < 0:  # a kernel with signs: judged by |K|
+                K = np.abs(K)
+                row_max, row_min = K.max(axis=1), K.min(axis=1)
+        largest = float(row_max.max(initial=0.0))
         threshold = INFORMATIVE * largest
-        spread = np.ptp(K, axis=1) if K.shape[1] else np.zeros(K.shape[0])
+        spread = row_max - row_min
         if np.count_nonzero(spread > threshold) >= 2 and largest > 0:
             continue
-        zero = int(np.count_nonzero(K.max(axis=1, initial=0.0) <= threshold)) if largest > 0 else K.shape[0]
+        zero = int(np.count_nonzero(row_max <= threshold)) if largest > 0 else K.shape[0]
         constant = K.shape[0] - zero - int(np.count_nonzero(spread > threshold))
         t_d, tau_d = np.ravel(t[d]), np.ravel(tau[d])
         warnings.warn(
