@@ -58,33 +58,37 @@ void check_band(const CscView& w, std::int64_t n, std::int64_t kd) {
 
 }  // namespace
 
-NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma, CscView w,
-                                      std::int64_t kd) {
+NormalEquations NormalEquations::band_layout(const Grid& grid, const StencilMatrix& gamma, std::int64_t kd) {
   NormalEquations eq(Layout::Band, grid);
-  const std::int64_t n = eq.n_;
   for (std::int64_t lin : gamma.linear)
     if (lin > kd) throw std::invalid_argument("bandwidth smaller than the stencil of Γ");
-  w.wide_indices ? check_band<std::int64_t>(w, n, kd) : check_band<std::int32_t>(w, n, kd);
   eq.kd_ = kd;
+  return eq;
+}
+
+void NormalEquations::allocate_band() {
+  band_ = std::make_unique<SplitBandCholesky>(n_, kd_, SplitBandCholesky::default_blocks(n_, kd_));
+}
+
+NormalEquations NormalEquations::band(const Grid& grid, const StencilMatrix& gamma, CscView w,
+                                      std::int64_t kd) {
+  NormalEquations eq = band_layout(grid, gamma, kd);
+  w.wide_indices ? check_band<std::int64_t>(w, eq.n_, kd) : check_band<std::int32_t>(w, eq.n_, kd);
   eq.w_ = std::move(w);
-  eq.band_ = std::make_unique<SplitBandCholesky>(n, kd, SplitBandCholesky::default_blocks(n, kd));
+  eq.allocate_band();
   return eq;
 }
 
 NormalEquations NormalEquations::band_of_repeated_block(const Grid& grid, const StencilMatrix& gamma,
                                                         std::vector<double> block, std::int64_t b,
                                                         std::int64_t kd) {
-  NormalEquations eq(Layout::Band, grid);
-  const std::int64_t n = eq.n_;
-  if (b < 1 || n % b != 0) throw std::invalid_argument("the block size must divide n");
+  if (b < 1 || grid.size % b != 0) throw std::invalid_argument("the block size must divide n");
   if (static_cast<std::int64_t>(block.size()) != b * b) throw std::invalid_argument("the block must be b x b");
   if (b - 1 > kd) throw std::invalid_argument("W is wider than the bandwidth");
-  for (std::int64_t lin : gamma.linear)
-    if (lin > kd) throw std::invalid_argument("bandwidth smaller than the stencil of Γ");
-  eq.kd_ = kd;
+  NormalEquations eq = band_layout(grid, gamma, kd);
   eq.block_ = std::move(block);
   eq.b_ = b;
-  eq.band_ = std::make_unique<SplitBandCholesky>(n, kd, SplitBandCholesky::default_blocks(n, kd));
+  eq.allocate_band();
   return eq;
 }
 

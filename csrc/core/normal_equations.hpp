@@ -61,6 +61,10 @@ class NormalEquations : public LinearSystem {
 
  private:
   NormalEquations(Layout layout, const Grid& grid);
+  // Band: the layout with Γ's stencil checked against kd; W and the band
+  // storage (allocate_band, once W is checked too) follow.
+  static NormalEquations band_layout(const Grid& grid, const StencilMatrix& gamma, std::int64_t kd);
+  void allocate_band();
   void add_gamma(const StencilMatrix& gamma);
   // Band: rows [begin, end) of W + Γ into band_; add_w(i, row) adds row i of
   // W's lower triangle (from the CSC arrays or from the repeated block).

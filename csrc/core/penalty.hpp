@@ -10,10 +10,8 @@
 
 namespace fastilt {
 
-// Every axis, diagonal and anti-diagonal of a 3-dimensional grid, and the
-// points of one row of L (0 and ±step of each direction).
+// Every axis, diagonal and anti-diagonal of a 3-dimensional grid.
 constexpr int kMaxDirections = kMaxDim * kMaxDim;
-constexpr int kMaxRowPoints = 1 + 2 * kMaxDirections;
 
 // One regularisation direction (axis, diagonal or anti-diagonal).
 struct Direction {

@@ -186,15 +186,17 @@ def is_identity(B):
     return np.array_equal(B, np.eye(n))
 
 
-def repeated_block(blocks):
-    """``B`` when ``⊗_d B_dᵀB_d = I ⊗ B``, else None.
+def repeated_block(blocks, weighted=False, sb=()):
+    """``B`` when ``W = I ⊗ B`` exactly, else None.
 
-    That holds when the trailing blocks are identities: data inverted along its
+    That holds when ``W`` is ``⊗_d B_dᵀB_d`` (no noise weights in it, no static
+    baseline) and the trailing blocks are identities: data inverted along its
     leading dimensions only, the others kept as they are (a pseudo-2D series of
     spectra).  ``W`` is then block diagonal with every block ``B`` (dense, the
     product of the leading ``B_dᵀB_d``), and a band solver needs nothing else.
-    The caller checks that ``W`` is that product: no noise weights, no static baseline.
     """
+    if weighted or any(sb):
+        return None
     lead = len(blocks)
     while lead > 0 and is_identity(blocks[lead - 1]):
         lead -= 1
@@ -257,7 +259,7 @@ def build_forward_model(data, K, config, p, sparse):
         out["Sigma"] = Sigma
         weights = 1.0 / Sigma.ravel(order="F")
         out["isigma"] = sp.diags_array(weights)
-    if alt_g == 0 and sparse and (weights is not None or any(config["sb"]) or repeated_block(blocks) is None):
+    if alt_g == 0 and sparse and repeated_block(blocks, weights is not None, config["sb"]) is None:
         out["W"] = normal_matrix(A, weights)  # with W = I ⊗ B, formed only if asked for (IltData.W)
     out.update(data_terms(compress_data(data, U), blocks, A, weights, alt_g))
     return out

@@ -437,12 +437,13 @@ class IltData:
 
         return form_W, Y
 
+    def _weighted_w(self):
+        """Does ``W`` hold noise weights (``Aᵀ Σ⁻² A``: sigma given, alt_g 0 or 4)?"""
+        return "isigma" in self.__dict__ and self.alt_g in (0, 4)
+
     def _repeated_block(self):
         """``B`` when ``W = I ⊗ B`` exactly (:func:`fastilt.forward_model.repeated_block`), else None."""
-        weighted = "isigma" in self.__dict__ and self.alt_g in (0, 4)
-        if weighted or any(self.sb):
-            return None
-        return repeated_block(self.kernel_blocks)
+        return repeated_block(self.kernel_blocks, self._weighted_w(), self.sb)
 
     def _kronecker_form(self):
         """``(blocks, m)`` when ``W = ⊗ B_dᵀB_d`` and ``Y = (⊗ B_d)ᵀ m`` hold exactly, else None.
@@ -450,8 +451,7 @@ class IltData:
         That is data inverted in every dimension (no Identity kernel), dense
         blocks and no noise weights: what the low-rank solver needs.
         """
-        weighted = "isigma" in self.__dict__ and self.alt_g in (0, 4)
-        if self.ndim < 2 or weighted or any(self.sb) or any(sp.issparse(B) for B in self.kernel_blocks):
+        if self.ndim < 2 or self._weighted_w() or any(self.sb) or any(sp.issparse(B) for B in self.kernel_blocks):
             return None
         return self.kernel_blocks, np.ravel(self.mcomp)
 
