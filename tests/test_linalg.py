@@ -349,6 +349,18 @@ def test_gram_is_symmetric_btb(make, rng):
     np.testing.assert_array_equal(W, W.T)
 
 
+# A column-major B of up to 128 columns goes to fastilt's own kernel (4 x 2
+# tiles of columns, rows in chunks of 512, a 4-row vector loop): every edge.
+@pytest.mark.parametrize("rows", [1, 3, 4, 5, 511, 512, 513, 1100])
+@pytest.mark.parametrize("cols", [1, 2, 3, 4, 5, 6, 7, 9, 100, 128, 129])
+def test_gram_kernel_matches_numpy_at_every_tile_edge(rows, cols, rng):
+    B = np.asfortranarray(rng.standard_normal((rows, cols)))
+    W = _linalg.gram(B)
+    expected = B.T @ B
+    np.testing.assert_allclose(W, expected, rtol=1e-13, atol=1e-13 * np.abs(expected).max())
+    np.testing.assert_array_equal(W, W.T)
+
+
 def test_gram_of_empty_and_bad_shapes():
     np.testing.assert_array_equal(_linalg.gram(np.zeros((0, 3))), np.zeros((3, 3)))
     assert _linalg.gram(np.zeros((4, 0))).shape == (0, 0)
@@ -356,8 +368,8 @@ def test_gram_of_empty_and_bad_shapes():
         _linalg.gram(np.zeros(5))
 
 
-# Dense systems up to kSmallCholeskyMax (128) are factored by fastilt's own
-# AVX2 kernel where the CPU has it, larger ones by LAPACK: both sides of the
+# Dense systems up to kSmallCholeskyMax (128) are factored and solved by fastilt's
+# own AVX2 kernels where the CPU has them, larger ones by LAPACK: both sides of the
 # switch, every remainder of its 4-column panels and 12-row blocks.
 @pytest.mark.parametrize("n", [*range(1, 18), 35, 63, 64, 65, 99, 100, 101, 127, 128, 129, 200])
 def test_dense_solve_matches_scipy_across_the_small_kernel(n, rng):

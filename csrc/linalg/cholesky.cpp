@@ -67,9 +67,16 @@ BlasThreads::~BlasThreads() {
   if (saved_ > 0) openblas_set_num_threads(saved_);
 }
 
+namespace {
+// Small systems go to fastilt's own kernels where the CPU has them.
+bool use_small_kernel(std::int64_t n) {
+  static const bool available = small_cholesky_available();
+  return available && n <= kSmallCholeskyMax;
+}
+}  // namespace
+
 void dense_cholesky_factor(double* a, std::int64_t n) {
-  static const bool small_kernel = small_cholesky_available();
-  if (small_kernel && n <= kSmallCholeskyMax) {
+  if (use_small_kernel(n)) {
     const int info = small_cholesky_factor(a, static_cast<int>(n));
     if (info > 0) throw NotPositiveDefinite(info);
     return;
@@ -84,6 +91,10 @@ void dense_cholesky_factor(double* a, std::int64_t n) {
 
 void dense_cholesky_solve(const double* l, std::int64_t n, double* b,
                           std::int64_t nrhs) {
+  if (use_small_kernel(n)) {
+    for (std::int64_t k = 0; k < nrhs; ++k) small_cholesky_solve(l, static_cast<int>(n), b + k * n);
+    return;
+  }
   const BlasThreads blas(dense_blas_threads(n));
   const int ni = to_lapack_int(n, "n");
   const int nr = to_lapack_int(nrhs, "nrhs");

@@ -2,19 +2,13 @@
 
 #include <cmath>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FASTILT_SMALL_CHOLESKY_AVX2 1
-#include <immintrin.h>
-#endif
+#include "avx2.hpp"
 
 namespace fastilt {
 
-#ifdef FASTILT_SMALL_CHOLESKY_AVX2
+bool small_cholesky_available() { return avx2_fma_available(); }
 
-bool small_cholesky_available() {
-  __builtin_cpu_init();  // safe to call again; needed if this runs before libgcc's own
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
+#ifdef FASTILT_HAVE_AVX2_KERNELS
 
 namespace {
 
@@ -127,10 +121,70 @@ int small_cholesky_factor(double* a, int n) {
   return 0;
 }
 
+namespace {
+
+// The rows below a block of 4 (or fewer, at the end) solved entries:
+// b[i] -= Σ_c L[i, j0 + c] b[j0 + c], one column of L after the other.
+__attribute__((target("avx2,fma"))) void forward_update(const double* l, int n, int j0, int w, double* b) {
+  int i = j0 + w;
+  for (; i + 4 <= n; i += 4) {
+    __m256d acc = _mm256_loadu_pd(b + i);
+    for (int c = 0; c < w; ++c)
+      acc = _mm256_fnmadd_pd(_mm256_loadu_pd(l + i + (j0 + c) * n), _mm256_set1_pd(b[j0 + c]), acc);
+    _mm256_storeu_pd(b + i, acc);
+  }
+  for (; i < n; ++i)
+    for (int c = 0; c < w; ++c) b[i] -= l[i + (j0 + c) * n] * b[j0 + c];
+}
+
+// The dot products of the columns j0..j0+w-1 of L below the block with the
+// already solved x: x[j0 + c] -= Σ_{i >= j0 + w} L[i, j0 + c] x[i].
+__attribute__((target("avx2,fma"))) void backward_update(const double* l, int n, int j0, int w, double* x) {
+  __m256d acc[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+  int i = j0 + w;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d xi = _mm256_loadu_pd(x + i);
+    for (int c = 0; c < w; ++c) acc[c] = _mm256_fmadd_pd(_mm256_loadu_pd(l + i + (j0 + c) * n), xi, acc[c]);
+  }
+  for (int c = 0; c < w; ++c) {
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, acc[c]);
+    double s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (int r = i; r < n; ++r) s += l[r + (j0 + c) * n] * x[r];
+    x[j0 + c] -= s;
+  }
+}
+
+}  // namespace
+
+void small_cholesky_solve(const double* l, int n, double* b) {
+  // L y = b by blocks of 4 columns: the block's triangle, then the rows below.
+  for (int j0 = 0; j0 < n; j0 += 4) {
+    const int w = n - j0 < 4 ? n - j0 : 4;
+    for (int c = 0; c < w; ++c) {
+      const int j = j0 + c;
+      b[j] /= l[j + j * n];
+      for (int r = c + 1; r < w; ++r) b[j0 + r] -= l[j0 + r + j * n] * b[j];
+    }
+    forward_update(l, n, j0, w, b);
+  }
+  // Lᵀ x = y by the same blocks from the last: the rows below, then the triangle.
+  const int last = n == 0 ? 0 : (n - 1) / 4 * 4;
+  for (int j0 = last; j0 >= 0; j0 -= 4) {
+    const int w = n - j0 < 4 ? n - j0 : 4;
+    backward_update(l, n, j0, w, b);
+    for (int c = w - 1; c >= 0; --c) {
+      const int j = j0 + c;
+      for (int r = c + 1; r < w; ++r) b[j] -= l[j0 + r + j * n] * b[j0 + r];
+      b[j] /= l[j + j * n];
+    }
+  }
+}
+
 #else
 
-bool small_cholesky_available() { return false; }
 int small_cholesky_factor(double*, int) { return -1; }
+void small_cholesky_solve(const double*, int, double*) {}
 
 #endif
 

@@ -1,6 +1,6 @@
 // Cholesky factorisation of a small dense SPD matrix (n up to a few hundred)
 // with AVX2/FMA register blocking, for the 100 x 100 systems that a 1D
-// inversion factors a hundred times.  At that size LAPACK's blocked dpotrf
+// inversion factors (and solves with) a hundred times.  At that size LAPACK's blocked dpotrf
 // spends half its time packing blocks and allocating buffers: 12.4 µs against
 // 7.0 µs here for n = 100 on the CI machine (equal from n ~ 150 up, so
 // kSmallCholeskyMax stays below).  The caller falls back to LAPACK on CPUs
@@ -21,5 +21,11 @@ bool small_cholesky_available();
 // when the leading minor of order j + 1 is not positive definite (LAPACK's
 // info).  Needs small_cholesky_available().
 int small_cholesky_factor(double* a, int n);
+
+// b := (L Lᵀ)⁻¹ b for L from small_cholesky_factor (one right-hand side):
+// the two triangular solves by blocks of 4, without LAPACK dpotrs, whose
+// dtrsm packs L into a buffer first (a third of the solve at n = 100).
+// Needs small_cholesky_available().
+void small_cholesky_solve(const double* l, int n, double* b);
 
 }  // namespace fastilt
