@@ -495,3 +495,24 @@ def test_vbc_is_formed_on_first_use_and_follows_a_new_init():
     assert first.max() > 0
     quiet_init(data, parameters={"alpha_bc": 100})
     np.testing.assert_allclose(data.Vbc.diagonal(), 2 * first)
+
+
+def test_gamma2_of_the_core_is_formed_when_read_and_belongs_to_the_last_inversion():
+    data, ref = diffusion()
+    data.init(ref["tau0"], ilt.Diffusion())
+    with pytest.raises(AttributeError, match="invert"):
+        data.Gamma2  # noqa: B018
+    data.invert(verbose=0, backend="compiled")
+    assert "Gamma2" not in vars(data)
+    compiled = data.Gamma2
+    assert sp.issparse(compiled) and compiled.shape == (80, 80)
+    assert data.Gamma2 is compiled  # formed once
+    data.invert(verbose=0, backend="python")
+    python = data.Gamma2
+    assert python is not compiled
+    np.testing.assert_allclose(python.toarray(), compiled.toarray(), rtol=1e-6, atol=1e-9 * abs(python).max())
+    data.invert(verbose=0, backend="compiled")
+    assert data.Gamma2 is not python  # the new inversion's, not the one read before
+    copy = data.with_data(data.data)
+    with pytest.raises(AttributeError):
+        copy.Gamma2  # noqa: B018

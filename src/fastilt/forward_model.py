@@ -12,6 +12,7 @@ from scipy.linalg import svd
 from scipy.sparse.linalg import svds
 
 from .guards.memory import product_bytes, require
+from .validation import all_finite
 from .kernels import Identity
 
 try:
@@ -55,14 +56,14 @@ def kernel_matrices(kernels, t, tau):
                 f"kernel {kernel.name!r} returned complex values in dimension {d}; "
                 "return the real or the imaginary part (see RealRcKernel / ImagRcKernel)"
             )
-        K = K.astype(float)
+        K = K.astype(float, copy=False)
         expected = (tau_d.size, t_d.size)
         if K.shape != expected:
             raise ValueError(
                 f"kernel {kernel.name!r} returned shape {K.shape} in dimension {d}; "
                 f"expected (len(tau), len(t)) = {expected}"
             )
-        if not np.all(np.isfinite(K)):
+        if not all_finite(K):
             raise ValueError(f"kernel {kernel.name!r} returned NaN or inf in dimension {d}")
         matrices.append(K)
     return matrices
@@ -154,7 +155,12 @@ def normal_matrix_pattern(blocks):
 
 
 def kronecker_operator(blocks, sparse=False):
-    """``B_N ⊗ ... ⊗ B_1`` (dimension 0 fastest): ILTpy's ``K0comp`` from its blocks."""
+    """``B_N ⊗ ... ⊗ B_1`` (dimension 0 fastest): ILTpy's ``K0comp`` from its blocks.
+
+    One dense block is returned as it is (no copy).
+    """
+    if len(blocks) == 1 and not sparse and not sp.issparse(blocks[0]):
+        return blocks[0]
     A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
     for block in blocks:
         if sparse:

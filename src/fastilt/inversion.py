@@ -55,6 +55,7 @@ RESULT_ATTRIBUTES = (
     "g_list",
     "gamma_list",
     "Gamma2",
+    "_gamma2_deferred",
     "convergence",
 )
 
@@ -584,8 +585,19 @@ class IltData:
         self._store_results(g, gamma, convergence, Cz, g_list, gamma_list)
         vprint("Done.")
 
+    @functools.cached_property
+    def Gamma2(self):
+        """The last iteration's Γ (sparse); the compiled backend's is formed on first access."""
+        if "_gamma2_deferred" not in self.__dict__:
+            raise AttributeError("Gamma2 is set by invert()")
+        return self.__dict__.pop("_gamma2_deferred")()
+
     def _store_results(self, g, gamma, convergence, Cz, g_list, gamma_list):
-        self.Gamma2 = gamma
+        self.__dict__.pop("Gamma2", None)
+        if callable(gamma):  # the compiled core's Γ arrays, made a SciPy matrix when read
+            self._gamma2_deferred = gamma
+        else:
+            self.Gamma2 = gamma
         self.convergence = convergence
         self.Cz = Cz
         if g_list is not None:

@@ -330,7 +330,8 @@ def _collect_arrays(iltdata, level):
     """The arrays saved at ``level`` (ILTpy's selection), keyed by attribute name."""
     # Attributes ILTpy forms in init and fastilt on first use: formed here, so
     # that a report holds what ILTpy's would.
-    for name in ("Vbc", "W") if iltdata.alt_g == 0 else ("Vbc",):
+    formed_on_use = ("Vbc", "W") if iltdata.alt_g == 0 else ("Vbc",)
+    for name in formed_on_use + (("Gamma2",) if iltdata.inverted else ()):
         getattr(iltdata, name)
     arrays = {}
     for name, value in vars(iltdata).items():

@@ -1,5 +1,6 @@
 """Checks of user input, run before any heavy work."""
 
+import math
 import numbers
 
 import numpy as np
@@ -19,6 +20,7 @@ __all__ = [
     "check_fraction",
     "check_increasing",
     "as_vector",
+    "all_finite",
 ]
 
 #: Range of the C++ ``int`` that iteration counts, schedule indices and
@@ -48,10 +50,26 @@ def as_finite_array(value, name, allow_empty=False):
         raise TypeError(f"{name} must be real; invert real and imaginary parts separately")
     if array.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty")
-    if not np.all(np.isfinite(array)):
+    if not all_finite(array):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s)")
     return array
+
+
+def all_finite(array):
+    """Are all entries of ``array`` finite?
+
+    One pass and no temporary array: a NaN or infinite entry makes the sum NaN
+    or infinite, so a finite sum settles it; only a sum that overflows (or a
+    non-finite entry) takes the entry-wise test.
+    """
+    return bool(np.isfinite(np.sum(array))) or bool(np.all(np.isfinite(array)))
+
+
+def _is_plain_number(value):
+    # Python's own float and int (not bool): checked without building an array,
+    # which costs more than the check itself in the many scalar settings of init.
+    return type(value) is float or type(value) is int
 
 
 def check_bool(value, name):
@@ -81,6 +99,8 @@ def check_verbose(value, name="verbose"):
 
 def as_number(value, name):
     """A single finite real number (NumPy scalars and 0-d arrays too); lists are rejected."""
+    if _is_plain_number(value) and math.isfinite(value):
+        return float(value)
     scalar = isinstance(value, numbers.Real) or (
         isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) == 0
     )
@@ -104,6 +124,8 @@ def as_per_axis(value, name, ndim):
 
 def check_positive(value, name, allow_zero=False):
     """A positive (or non-negative) finite real number, or an array of them."""
+    if _is_plain_number(value) and math.isfinite(value) and (value > 0 or (allow_zero and value == 0)):
+        return value
     array = as_finite_array(value, name)
     if np.any(array < 0) or (not allow_zero and np.any(array == 0)):
         bound = ">= 0" if allow_zero else "> 0"

@@ -31,6 +31,9 @@ __all__ = [
 MEMORY_LIMIT_VARIABLE = "FASTILT_MAX_MEMORY"
 
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+#: Below this the machine's memory is not read (a file read in every small
+#: inversion): any machine that runs Python has it.  A user limit still applies.
+_ALWAYS_AVAILABLE = 16 * 2**20
 _VALUE = 8  # bytes of a double
 _ENTRY = 12  # a sparse entry: a double and a 32-bit index
 
@@ -64,11 +67,15 @@ def _system_available():
         return None
 
 
-def available_bytes():
-    """``(bytes, source)`` available to an inversion, or ``(None, None)`` when unknown."""
+def available_bytes(needed=None):
+    """``(bytes, source)`` available to an inversion, or ``(None, None)`` when unknown.
+
+    With ``needed`` below 16 MiB, only a user limit is looked up.
+    """
+    system = None if needed is not None and needed < _ALWAYS_AVAILABLE else _system_available()
     limits = [(value, source) for value, source in (
         (_user_limit(), MEMORY_LIMIT_VARIABLE),
-        (_system_available(), "available on this machine"),
+        (system, "available on this machine"),
     ) if value is not None]
     return min(limits) if limits else (None, None)
 
@@ -83,7 +90,7 @@ def format_bytes(size):
 def require(parts, what, ways_out):
     """Raise :class:`MemoryError` when the bytes of ``parts`` (description -> bytes) exceed the memory available."""
     needed = sum(parts.values())
-    available, source = available_bytes()
+    available, source = available_bytes(needed)
     if available is None or needed <= available:
         return
     largest = sorted(parts.items(), key=lambda item: -item[1])[:2]
