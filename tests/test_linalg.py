@@ -361,6 +361,21 @@ def test_gram_kernel_matches_numpy_at_every_tile_edge(rows, cols, rng):
     np.testing.assert_array_equal(W, W.T)
 
 
+@pytest.mark.parametrize("rows", [1, 3, 5, 513, 1025])
+def test_gram_kernel_rounds_the_same_wherever_the_array_lies(rows, rng):
+    # The kernel aligns its loads to the array's address: the sums must not change with it
+    # (an inversion run twice, or in a batch, gives the same g to the bit).
+    B = rng.standard_normal((rows, 7))
+    results = []
+    for offset in range(4):
+        buffer = np.empty(B.size + 4)
+        A = buffer[offset:offset + B.size].reshape(B.shape, order="F")
+        A[...] = B
+        results.append(_linalg.gram(A))
+    for W in results[1:]:
+        np.testing.assert_array_equal(W, results[0])
+
+
 def test_gram_of_empty_and_bad_shapes():
     np.testing.assert_array_equal(_linalg.gram(np.zeros((0, 3))), np.zeros((3, 3)))
     assert _linalg.gram(np.zeros((4, 0))).shape == (0, 0)

@@ -81,6 +81,9 @@ def test_gamma_assembly_step_by_step(name):
     data.invert(verbose=0, backend="python")
     model = data.penalty_model
     python, core = PythonPenalties(model), _core.PenaltyAssembler(model)
+    # The solvers' bandwidth comes from the model's stencil, not the core's: the same.
+    strides = np.cumprod((1,) + tuple(int(n) for n in model.shape[:-1]))
+    assert int(np.max(np.asarray(core.offsets) @ strides)) == model.stencil_reach
     zero_crossing = [np.zeros(1) for _ in model.directions]
     gamma_py = sp.diags_array(np.full(model.size, model.initial_scale)).tocsc()
     core.reset()

@@ -195,10 +195,18 @@ void NormalEquations::add_gamma(const StencilMatrix& gamma) {
   const std::int64_t n = n_;
   const double* base = base_.data();
   double* a = assembled_.data();
-  const std::int64_t size = static_cast<std::int64_t>(base_.size());
-  parallel_ranges(size, kParallelCopy, [&](std::int64_t begin, std::int64_t end) {
-    std::copy(base + begin, base + end, a + begin);
-  });
+  if (layout_ == Layout::Dense) {
+    // The factorisation reads (and writes) the lower triangle only: copying
+    // W's alone halves the traffic of every iteration.
+    parallel_ranges(n, kParallelCopy / std::max<std::int64_t>(n, 1), [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t j = begin; j < end; ++j) std::copy(base + j * n + j, base + (j + 1) * n, a + j * n + j);
+    });
+  } else {
+    const std::int64_t size = static_cast<std::int64_t>(base_.size());
+    parallel_ranges(size, kParallelCopy, [&](std::int64_t begin, std::int64_t end) {
+      std::copy(base + begin, base + end, a + begin);
+    });
+  }
   for (std::size_t o = 0; o < gamma.offsets.size(); ++o) {
     const double* v = gamma.values.data() + o * n;
     const std::int64_t lin = gamma.linear[o];

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <stdexcept>
 
 #include "avx2.hpp"
@@ -33,40 +34,78 @@ void gram_dsyrk(const double* b, std::int64_t rows, std::int64_t cols, std::int6
 // columns passes over them (512 rows of 128 columns: 512 kB).
 constexpr std::int64_t kRowChunk = 512;
 
-// out[i][j] += column (i0 + i) · column (j0 + j) over rows [r0, r1), for a
-// TI x TJ tile: TI·TJ accumulators and TI + TJ loads stay in the 16 registers.
+// Rows [begin, end) of a chunk, read in groups of 4 that start `shift` rows
+// before `begin`: at a 32-byte boundary when every column has the same
+// alignment, so that no load straddles two cache lines (NumPy aligns arrays
+// to 16 bytes only; a split load costs about half as much again).
+struct Rows {
+  std::int64_t begin, end;
+  int shift;
+};
+
+// acc[i][j] += the products of the group of 4 rows from r of columns i0 + i
+// and j0 + j; a partial group reads only its lanes inside `rows` (the others
+// add exact zeros, and masked lanes are never read, so never fault).
+template <int TI, int TJ, bool kPartial>
+__attribute__((target("avx2,fma"))) inline void accumulate(__m256d (&acc)[TI][TJ], const double* b, std::int64_t ld,
+                                                           std::int64_t r, const Rows& rows, std::int64_t i0,
+                                                           std::int64_t j0) {
+  __m256i mask = _mm256_set1_epi64x(-1);
+  if (kPartial) {
+    long long inside[4];
+    for (int lane = 0; lane < 4; ++lane) inside[lane] = r + lane >= rows.begin && r + lane < rows.end ? -1 : 0;
+    mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(inside));
+  }
+  __m256d x[TI], y[TJ];
+  for (int i = 0; i < TI; ++i) {
+    const double* p = b + r + (i0 + i) * ld;
+    x[i] = kPartial ? _mm256_maskload_pd(p, mask) : _mm256_loadu_pd(p);
+  }
+  for (int j = 0; j < TJ; ++j) {
+    const double* p = b + r + (j0 + j) * ld;
+    y[j] = kPartial ? _mm256_maskload_pd(p, mask) : _mm256_loadu_pd(p);
+  }
+  for (int i = 0; i < TI; ++i)
+    for (int j = 0; j < TJ; ++j) acc[i][j] = _mm256_fmadd_pd(x[i], y[j], acc[i][j]);
+}
+
+// out[i][j] += column (i0 + i) · column (j0 + j) over `rows`, for a TI x TJ
+// tile: TI·TJ accumulators and TI + TJ loads stay in the 16 registers.
+//
+// Every sum has the same rounding whatever the shift: lane l of a group
+// holds the rows r with r - begin = l - shift (mod 4), so each residue of
+// r - begin is summed in row order in one lane (the masked rows add exact
+// zeros), and the four residues are added in a fixed order at the end.
+// Results thus do not depend on where NumPy put the array.
 template <int TI, int TJ>
-__attribute__((target("avx2,fma"))) void tile(const double* b, std::int64_t ld, std::int64_t r0, std::int64_t r1,
-                                              std::int64_t i0, std::int64_t j0, double* out, std::int64_t cols) {
+__attribute__((target("avx2,fma"))) void tile(const double* b, std::int64_t ld, const Rows& rows, std::int64_t i0,
+                                              std::int64_t j0, double* out, std::int64_t cols) {
   __m256d acc[TI][TJ];
   for (int i = 0; i < TI; ++i)
     for (int j = 0; j < TJ; ++j) acc[i][j] = _mm256_setzero_pd();
-  std::int64_t r = r0;
-  for (; r + 4 <= r1; r += 4) {
-    __m256d x[TI], y[TJ];
-    for (int i = 0; i < TI; ++i) x[i] = _mm256_loadu_pd(b + r + (i0 + i) * ld);
-    for (int j = 0; j < TJ; ++j) y[j] = _mm256_loadu_pd(b + r + (j0 + j) * ld);
-    for (int i = 0; i < TI; ++i)
-      for (int j = 0; j < TJ; ++j) acc[i][j] = _mm256_fmadd_pd(x[i], y[j], acc[i][j]);
+  std::int64_t r = rows.begin - rows.shift;
+  if (rows.shift > 0) {
+    accumulate<TI, TJ, true>(acc, b, ld, r, rows, i0, j0);
+    r += 4;
   }
+  for (; r + 4 <= rows.end; r += 4) accumulate<TI, TJ, false>(acc, b, ld, r, rows, i0, j0);
+  if (r < rows.end) accumulate<TI, TJ, true>(acc, b, ld, r, rows, i0, j0);
   for (int i = 0; i < TI; ++i)
     for (int j = 0; j < TJ; ++j) {
       alignas(32) double lanes[4];
       _mm256_store_pd(lanes, acc[i][j]);
-      double s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-      for (std::int64_t k = r; k < r1; ++k) s += b[k + (i0 + i) * ld] * b[k + (j0 + j) * ld];
-      out[(i0 + i) + (j0 + j) * cols] += s;
+      const auto residue = [&](int k) { return lanes[(k + rows.shift) % 4]; };
+      out[(i0 + i) + (j0 + j) * cols] += (residue(0) + residue(1)) + (residue(2) + residue(3));
     }
 }
 
 // A tile of the size left at the edges (up to 4 x 2).
-void edge_tile(int ti, int tj, const double* b, std::int64_t ld, std::int64_t r0, std::int64_t r1,
-               std::int64_t i0, std::int64_t j0, double* out, std::int64_t cols) {
-  using Tile = void (*)(const double*, std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
-                        double*, std::int64_t);
+void edge_tile(int ti, int tj, const double* b, std::int64_t ld, const Rows& rows, std::int64_t i0,
+               std::int64_t j0, double* out, std::int64_t cols) {
+  using Tile = void (*)(const double*, std::int64_t, const Rows&, std::int64_t, std::int64_t, double*, std::int64_t);
   static constexpr Tile tiles[4][2] = {{tile<1, 1>, tile<1, 2>}, {tile<2, 1>, tile<2, 2>},
                                        {tile<3, 1>, tile<3, 2>}, {tile<4, 1>, tile<4, 2>}};
-  tiles[ti - 1][tj - 1](b, ld, r0, r1, i0, j0, out, cols);
+  tiles[ti - 1][tj - 1](b, ld, rows, i0, j0, out, cols);
 }
 
 // The lower triangle of BᵀB (column-major B) by 4 x 2 tiles of dot products
@@ -75,8 +114,12 @@ void edge_tile(int ti, int tj, const double* b, std::int64_t ld, std::int64_t r0
 // of a millisecond.
 void gram_small(const double* b, std::int64_t rows, std::int64_t cols, std::int64_t ld, double* out) {
   std::fill(out, out + cols * cols, 0.0);
+  // Chunks start at multiples of 4 rows: with ld a multiple of 4 too, every
+  // column of every chunk is as far from a 32-byte boundary as column 0 is.
+  const auto address = reinterpret_cast<std::uintptr_t>(b);
+  const int shift = ld % 4 == 0 && address % 8 == 0 ? static_cast<int>(address % 32 / 8) : 0;
   for (std::int64_t r0 = 0; r0 < rows; r0 += kRowChunk) {
-    const std::int64_t r1 = std::min(rows, r0 + kRowChunk);
+    const Rows chunk{r0, std::min(rows, r0 + kRowChunk), shift};
     for (std::int64_t i0 = 0; i0 < cols; i0 += 4) {
       const int ti = static_cast<int>(std::min<std::int64_t>(4, cols - i0));
       // Columns j0 <= i0 + ti - 1: the tile row's part of the lower triangle
@@ -84,9 +127,9 @@ void gram_small(const double* b, std::int64_t rows, std::int64_t cols, std::int6
       for (std::int64_t j0 = 0; j0 < i0 + ti; j0 += 2) {
         const int tj = static_cast<int>(std::min<std::int64_t>(2, i0 + ti - j0));
         if (ti == 4 && tj == 2)
-          tile<4, 2>(b, ld, r0, r1, i0, j0, out, cols);
+          tile<4, 2>(b, ld, chunk, i0, j0, out, cols);
         else
-          edge_tile(ti, tj, b, ld, r0, r1, i0, j0, out, cols);
+          edge_tile(ti, tj, b, ld, chunk, i0, j0, out, cols);
       }
     }
   }

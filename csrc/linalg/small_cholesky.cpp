@@ -158,12 +158,15 @@ __attribute__((target("avx2,fma"))) void backward_update(const double* l, int n,
 }  // namespace
 
 void small_cholesky_solve(const double* l, int n, double* b) {
+  // The divisions by the diagonal, out of the solves' dependency chains.
+  double inverse[kSmallCholeskyMax];
+  for (int j = 0; j < n; ++j) inverse[j] = 1.0 / l[j + j * n];
   // L y = b by blocks of 4 columns: the block's triangle, then the rows below.
   for (int j0 = 0; j0 < n; j0 += 4) {
     const int w = n - j0 < 4 ? n - j0 : 4;
     for (int c = 0; c < w; ++c) {
       const int j = j0 + c;
-      b[j] /= l[j + j * n];
+      b[j] *= inverse[j];
       for (int r = c + 1; r < w; ++r) b[j0 + r] -= l[j0 + r + j * n] * b[j];
     }
     forward_update(l, n, j0, w, b);
@@ -176,7 +179,7 @@ void small_cholesky_solve(const double* l, int n, double* b) {
     for (int c = w - 1; c >= 0; --c) {
       const int j = j0 + c;
       for (int r = c + 1; r < w; ++r) b[j] -= l[j0 + r + j * n] * b[j0 + r];
-      b[j] /= l[j + j * n];
+      b[j] *= inverse[j];
     }
   }
 }

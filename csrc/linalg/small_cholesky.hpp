@@ -22,7 +22,7 @@ bool small_cholesky_available();
 // info).  Needs small_cholesky_available().
 int small_cholesky_factor(double* a, int n);
 
-// b := (L Lᵀ)⁻¹ b for L from small_cholesky_factor (one right-hand side):
+// b := (L Lᵀ)⁻¹ b for L (n <= kSmallCholeskyMax) from small_cholesky_factor (one right-hand side):
 // the two triangular solves by blocks of 4, without LAPACK dpotrs, whose
 // dtrsm packs L into a buffer first (a third of the solve at n = 100).
 // Needs small_cholesky_available().

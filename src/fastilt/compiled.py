@@ -58,11 +58,6 @@ LOW_RANK_RTOL = 1e-14
 LOW_RANK_MAX_STEPS = 50
 
 
-def _stencil_reach(offsets, shape):
-    strides = np.cumprod((1,) + tuple(int(n) for n in shape[:-1]))
-    return int(np.max(np.asarray(offsets) @ strides))
-
-
 def _compressed(W):
     """Sparse ``W`` as CSC or CSR: for a symmetric matrix both hold the same columns."""
     return W if W.format in ("csc", "csr") else sp.csc_array(W)
@@ -89,10 +84,10 @@ def use_low_rank(name, n, kronecker):
     return name == "auto" and kronecker is not None and n >= LOW_RANK_MIN and _core.HAVE_CHOLMOD
 
 
-def choose_solver(name, W, n, offsets, shape):
+def choose_solver(name, W, n, stencil_reach):
     """Resolve ``"auto"`` to a normal-equation solver for this system (``W`` dense or CSC/CSR)."""
     w_bandwidth = _lower_bandwidth(W) if sp.issparse(W) else None
-    return solver_for_structure(name, n, w_bandwidth, _stencil_reach(offsets, shape))
+    return solver_for_structure(name, n, w_bandwidth, stencil_reach)
 
 
 def solver_for_structure(name, n, w_bandwidth, stencil_reach):
@@ -115,14 +110,14 @@ def solver_for_structure(name, n, w_bandwidth, stencil_reach):
     return "cholmod" if _core.HAVE_CHOLMOD else "superlu"
 
 
-def _system_arguments(solver, W, offsets, shape):
+def _system_arguments(solver, W, stencil_reach):
     if solver == "dense":
         return {"layout": "dense", "w": W.toarray() if sp.issparse(W) else W}
     # The core reads the lower triangle (rows >= column) of each column.
     W = _compressed(W) if sp.issparse(W) else sp.csc_array(W)
     arrays = {"w": W.data, "indptr": W.indptr, "indices": W.indices}
     if solver == "band":
-        return {"layout": "band", "kd": max(_lower_bandwidth(W), _stencil_reach(offsets, shape)), **arrays}
+        return {"layout": "band", "kd": max(_lower_bandwidth(W), stencil_reach), **arrays}
     return {"layout": "sparse", "natural": True, **arrays}
 
 
@@ -152,7 +147,7 @@ class SystemPlan:
         return {**self.layout, "b": b}
 
 
-def plan_system(model, W, n, solver, kronecker_blocks, offsets, repeated_block=None):
+def plan_system(model, W, n, solver, kronecker_blocks, repeated_block=None):
     """Resolve ``solver`` (a name or ``"auto"``) for this system; see :class:`SystemPlan`.
 
     ``W`` is a matrix or a callable forming it (only if the solver needs it);
@@ -165,16 +160,16 @@ def plan_system(model, W, n, solver, kronecker_blocks, offsets, repeated_block=N
         layout = {"layout": "lowrank", "w_factors": basis.w_factors, "a": basis.A,
                   "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
         return SystemPlan("lowrank", layout=layout, basis=basis)
+    reach = model.stencil_reach
     if repeated_block is not None:
-        reach = _stencil_reach(offsets, model.shape)
         if solver_for_structure(solver, n, repeated_block.shape[0] - 1, reach) == "band":
             kd = max(repeated_block.shape[0] - 1, reach)
             return SystemPlan("band", layout={"layout": "band", "kd": kd, "block": repeated_block})
     W = W() if callable(W) else W
     if sp.issparse(W):
         W = _compressed(W)
-    name = choose_solver(solver, W, n, offsets, model.shape)
-    layout = None if name == "superlu" else _system_arguments(name, W, offsets, model.shape)
+    name = choose_solver(solver, W, n, reach)
+    layout = None if name == "superlu" else _system_arguments(name, W, reach)
     return SystemPlan(name, W=W, layout=layout)
 
 
@@ -199,17 +194,16 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     iteration (and with ``i = -1`` for the starting point);
     ``gamma_factory()`` builds that iteration's Γ as a sparse matrix on demand.
     """
-    assembler = _core.PenaltyAssembler(model)
     if callable(solver):
-        return _python_loop(assembler, model.size, solver, g_guess, maxloop, conv_limit, on_iteration)
+        return _python_loop(_core.PenaltyAssembler(model), model.size, solver, g_guess, maxloop, conv_limit,
+                            on_iteration)
     y = np.ravel(Y)
     form_W = W if callable(W) else (lambda: W)
-    plan = plan_system(model, form_W, y.size, solver, None if kronecker is None else kronecker[0],
-                       assembler.offsets, repeated_block)
+    plan = plan_system(model, form_W, y.size, solver, None if kronecker is None else kronecker[0], repeated_block)
     if plan.name == "superlu":
-        return _python_loop(assembler, model.size, lambda gamma: _superlu(plan.W, gamma, Y), g_guess, maxloop,
-                            conv_limit, on_iteration)
-    del assembler  # the Iteration assembles Γ itself: two would hold Γ's storage twice
+        return _python_loop(_core.PenaltyAssembler(model), model.size, lambda gamma: _superlu(plan.W, gamma, Y),
+                            g_guess, maxloop, conv_limit, on_iteration)
+    # The Iteration assembles Γ itself.
 
     it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
                          **plan.iteration_arguments(None if kronecker is None else kronecker[1]))

@@ -73,8 +73,10 @@ def gamma_stencil(directions, shape):
     ndim = len(shape)
     points = [(0,) * ndim] + [tuple(sign * s for s in d.step) for d in directions for sign in (1, -1)]
     couplings = {tuple(q - p for p, q in zip(a, b)) for a in points for b in points}
-    strides = np.cumprod((1,) + tuple(int(n) for n in shape[:-1]))
-    reach = max(abs(int(np.dot(c, strides))) for c in couplings)
+    strides = [1]
+    for n in shape[:-1]:
+        strides.append(strides[-1] * int(n))
+    reach = max(abs(sum(c_d * s_d for c_d, s_d in zip(c, strides))) for c in couplings)
     return (len(couplings) + 1) // 2, reach
 
 

@@ -24,7 +24,7 @@ from .forward_model import (
     normal_equations,
     repeated_block,
 )
-from .parameters import ARRAY_ARGUMENTS, default_parameters, merge_parameters
+from .parameters import ARRAY_ARGUMENTS, copy_settings, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
 from .backends import check_solver, compiled_available, select_backend
 from .errors import NonFiniteError
@@ -163,7 +163,7 @@ class IltData:
         self.dataset_type = data_dict.get("dataset_type", "ndarray")
         self.filepath = data_dict.get("filepath")
         #: instrument files: format, experiment, axes, suggested kernels, ... (see fastilt.io)
-        self.metadata = copy.deepcopy(data_dict.get("metadata", {}))
+        self.metadata = copy_settings(data_dict.get("metadata", {}))
         data = check.as_finite_array(data_dict["data"], "data").astype(float)
         dims = data_dict["dims"]
         dims = list(dims) if isinstance(dims, (list, tuple)) else [dims]
@@ -190,7 +190,7 @@ class IltData:
                 )
         self.data = data
         self.t = t
-        self.data_dict = copy.deepcopy(data_dict)
+        self.data_dict = copy_settings(data_dict)
         self.initialized = False
         self.inverted = False
         logger.debug("IltData with data shape %s", data.shape)
@@ -321,7 +321,7 @@ class IltData:
         # Everything is valid: only now does the object change.
         for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
-        self.fit_dict = copy.deepcopy(fit_dict)
+        self.fit_dict = copy_settings(fit_dict)
         self.__dict__.update({k: v for k, v in fit_dict.items() if k not in config})
         self.__dict__.update(config)
         self.__dict__.update(forward)

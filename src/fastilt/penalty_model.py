@@ -6,9 +6,12 @@ NumPy fallback (:mod:`fastilt.fallback`) and the compiled core read the same
 object, so the two can be compared step by step.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+
+from .directions import gamma_stencil
 
 __all__ = ["PenaltyModel", "boundary_penalty", "blend_ratio"]
 
@@ -62,6 +65,16 @@ class PenaltyModel:
     reg_upd: float
     reg_updmin: float
     reg_downrate: float
+
+    @functools.cached_property
+    def stencil(self):
+        """``(slots, reach)`` of Γ's stencil (:func:`fastilt.directions.gamma_stencil`)."""
+        return gamma_stencil(self.directions, self.shape)
+
+    @property
+    def stencil_reach(self):
+        """Γ's lower bandwidth in Fortran order: the farthest coupling of its stencil."""
+        return self.stencil[1]
 
     @classmethod
     def from_attributes(cls, obj):

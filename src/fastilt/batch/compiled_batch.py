@@ -30,8 +30,7 @@ def invert_compiled(template, stack, items, threads, bar, g, convergence, iterat
     model = template.penalty_model
     W, _ = template._normal_equations()  # W formed once, by the template
     kronecker = template._kronecker_form()
-    offsets = _core.PenaltyAssembler(model).offsets
-    plan = plan_system(model, W, model.size, "auto", None if kronecker is None else kronecker[0], offsets,
+    plan = plan_system(model, W, model.size, "auto", None if kronecker is None else kronecker[0],
                        template._repeated_block())
     if plan.name == "superlu" or items.size == 0:
         for i in items:

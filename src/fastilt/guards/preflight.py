@@ -7,7 +7,6 @@ Called before anything large is allocated; the byte counts are those of
 (:func:`fastilt.directions.gamma_stencil`) without forming either.
 """
 
-from ..directions import gamma_stencil
 from ..forward_model import normal_matrix_pattern
 from .memory import iteration_bytes, require, solve_bytes
 
@@ -43,7 +42,7 @@ def require_inversion_memory(iltdata, backend, solver):
     w_sparse = iltdata._sparse_kernels()  # K0comp or, for alt_g 0, only W is kept
     # A dense W has n² entries; the pattern of a sparse one follows from the blocks.
     entries, bandwidth = normal_matrix_pattern(iltdata.kernel_blocks) if w_sparse else (n * n, None)
-    slots, reach = gamma_stencil(iltdata.directions, shape)
+    slots, reach = iltdata.penalty_model.stencil
     layout = solution_layout(iltdata, backend, solver, bandwidth, reach)
     data_size = int(iltdata.mcomp.size)
     parts = {
