@@ -40,6 +40,7 @@ from .guards.finite import require_finite
 from .low_rank import LowRankBasis
 from ._linalg import NotPositiveDefiniteError
 from .solvers import normal_equations_matrix
+from .validation import is_sparse
 
 __all__ = ["choose_solver", "plan_system", "run_compiled", "SystemPlan"]
 
@@ -86,7 +87,7 @@ def use_low_rank(name, n, kronecker):
 
 def choose_solver(name, W, n, stencil_reach):
     """Resolve ``"auto"`` to a normal-equation solver for this system (``W`` dense or CSC/CSR)."""
-    w_bandwidth = _lower_bandwidth(W) if sp.issparse(W) else None
+    w_bandwidth = _lower_bandwidth(W) if is_sparse(W) else None
     return solver_for_structure(name, n, w_bandwidth, stencil_reach)
 
 
@@ -112,9 +113,9 @@ def solver_for_structure(name, n, w_bandwidth, stencil_reach):
 
 def _system_arguments(solver, W, stencil_reach):
     if solver == "dense":
-        return {"layout": "dense", "w": W.toarray() if sp.issparse(W) else W}
+        return {"layout": "dense", "w": W.toarray() if is_sparse(W) else W}
     # The core reads the lower triangle (rows >= column) of each column.
-    W = _compressed(W) if sp.issparse(W) else sp.csc_array(W)
+    W = _compressed(W) if is_sparse(W) else sp.csc_array(W)
     arrays = {"w": W.data, "indptr": W.indptr, "indices": W.indices}
     if solver == "band":
         return {"layout": "band", "kd": max(_lower_bandwidth(W), stencil_reach), **arrays}
@@ -166,7 +167,7 @@ def plan_system(model, W, n, solver, kronecker_blocks, repeated_block=None):
             kd = max(repeated_block.shape[0] - 1, reach)
             return SystemPlan("band", layout={"layout": "band", "kd": kd, "block": repeated_block})
     W = W() if callable(W) else W
-    if sp.issparse(W):
+    if is_sparse(W):
         W = _compressed(W)
     name = choose_solver(solver, W, n, reach)
     layout = None if name == "superlu" else _system_arguments(name, W, reach)

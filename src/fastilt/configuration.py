@@ -43,7 +43,9 @@ def generate_tau(t, name="t"):
 
 def _is_kind(value, kind):
     if kind is int:
-        return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+        return type(value) is int or (
+            isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+        )
     if kind is bool:
         return isinstance(value, (bool, np.bool_))
     return isinstance(value, kind)

@@ -12,7 +12,7 @@ from scipy.linalg import svd
 from scipy.sparse.linalg import svds
 
 from .guards.memory import product_bytes, require
-from .validation import all_finite
+from .validation import all_finite, is_sparse
 from .kernels import Identity
 
 try:
@@ -71,7 +71,7 @@ def kernel_matrices(kernels, t, tau):
 
 def kernel_sparsity(matrices):
     """Fraction of zeros in the Kronecker product of ``matrices``."""
-    nonzeros = np.prod([float(K.nnz if sp.issparse(K) else np.count_nonzero(K)) for K in matrices])
+    nonzeros = np.prod([float(K.nnz if is_sparse(K) else np.count_nonzero(K)) for K in matrices])
     size = np.prod([float(K.shape[0] * K.shape[1]) for K in matrices])
     return 1 - nonzeros / size
 
@@ -87,7 +87,7 @@ def apply_per_dimension(x, matrices):
     for d, M in enumerate(matrices):
         if M is None:
             continue
-        if sp.issparse(M):
+        if is_sparse(M):
             moved = np.moveaxis(x, d, 0)
             product = M @ moved.reshape(moved.shape[0], -1)
             x = np.moveaxis(np.asarray(product).reshape((M.shape[0],) + moved.shape[1:]), 0, d)
@@ -117,7 +117,7 @@ def normal_matrix(A, weights=None):
     if weights is None:
         return A.T @ A
     w2 = weights**2
-    return A.T @ (sp.diags_array(w2) @ A if sp.issparse(A) else w2[:, None] * A)
+    return A.T @ (sp.diags_array(w2) @ A if is_sparse(A) else w2[:, None] * A)
 
 
 def normal_projection(A, m, weights=None):
@@ -126,7 +126,7 @@ def normal_projection(A, m, weights=None):
 
 
 def _entries(matrix):
-    return matrix.count_nonzero() if sp.issparse(matrix) else np.count_nonzero(matrix)
+    return matrix.count_nonzero() if is_sparse(matrix) else np.count_nonzero(matrix)
 
 
 def normal_matrix_pattern(blocks):
@@ -139,7 +139,7 @@ def normal_matrix_pattern(blocks):
     entries, bandwidth, stride = 1, 0, 1
     for B in blocks:
         gram = B.T @ B
-        if sp.issparse(gram):
+        if is_sparse(gram):
             rows, columns = gram.nonzero()
             lower = int(np.max(rows - columns, initial=0))
             entries *= rows.size
@@ -159,14 +159,14 @@ def kronecker_operator(blocks, sparse=False):
 
     One dense block is returned as it is (no copy).
     """
-    if len(blocks) == 1 and not sparse and not sp.issparse(blocks[0]):
+    if len(blocks) == 1 and not sparse and not is_sparse(blocks[0]):
         return blocks[0]
     A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
     for block in blocks:
         if sparse:
             A = sp.kron(sp.csr_array(block), A, format="csr")
         else:
-            A = np.kron(block.toarray() if sp.issparse(block) else block, A)
+            A = np.kron(block.toarray() if is_sparse(block) else block, A)
     return A
 
 
@@ -177,7 +177,7 @@ def gram(B):
     first matrix product in a process starts its BLAS thread pool, which took
     3.8 of the 7 ms of a first 1D inversion (1024 x 100).
     """
-    if sp.issparse(B) or _compiled_gram is None:
+    if is_sparse(B) or _compiled_gram is None:
         return B.T @ B
     return _compiled_gram(B)
 
@@ -187,7 +187,7 @@ def is_identity(B):
     n = B.shape[0]
     if B.shape != (n, n):
         return False
-    if sp.issparse(B):
+    if is_sparse(B):
         return B.nnz == n and (sp.csr_array(B) != sp.eye_array(n, format="csr")).nnz == 0
     return np.array_equal(B, np.eye(n))
 

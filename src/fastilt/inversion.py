@@ -382,7 +382,7 @@ class IltData:
                 weights=self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None,
                 m_weighted=self.__dict__.get("mcompbar"),
             )
-        solve = solver if callable(solver) else default_solver(sp.issparse(self.W))
+        solve = solver if callable(solver) else default_solver(check.is_sparse(self.W))
         W, Y = self.W, self.Y
 
         def step(gamma):
@@ -452,7 +452,7 @@ class IltData:
         That is data inverted in every dimension (no Identity kernel), dense
         blocks and no noise weights: what the low-rank solver needs.
         """
-        if self.ndim < 2 or self._weighted_w() or any(self.sb) or any(sp.issparse(B) for B in self.kernel_blocks):
+        if self.ndim < 2 or self._weighted_w() or any(self.sb) or any(check.is_sparse(B) for B in self.kernel_blocks):
             return None
         return self.kernel_blocks, np.ravel(self.mcomp)
 

@@ -31,6 +31,7 @@ import scipy.sparse.linalg
 
 from . import _linalg
 from ._linalg import BandCholesky, NotPositiveDefiniteError
+from .validation import is_sparse
 
 __all__ = [
     "HAVE_CHOLMOD",
@@ -57,7 +58,7 @@ def spsolve(A, b):
 
 def dense_cholesky_solve(A, b, *, fallback=True):
     """Solve ``A x = b`` by dense Cholesky (LAPACK), ``A`` dense or sparse."""
-    A = A.toarray() if sp.issparse(A) else A
+    A = A.toarray() if is_sparse(A) else A
     try:
         return _linalg.cholesky_solve_dense(A, b)
     except NotPositiveDefiniteError:
@@ -115,7 +116,7 @@ def _csc_pattern(A):
     A CSR matrix is used as is: for symmetric A its CSR arrays are the CSC
     arrays of A^T = A, so no conversion is needed.
     """
-    if not (sp.issparse(A) and A.format in ("csc", "csr")):
+    if not (is_sparse(A) and A.format in ("csc", "csr")):
         A = sp.csc_array(A)
     if not A.has_canonical_format:
         # CHOLMOD rejects duplicate entries; do not mutate the caller's matrix.

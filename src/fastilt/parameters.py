@@ -122,13 +122,13 @@ def merge_parameters(base, parameters):
     """
     if parameters is None:
         return copy_settings(base), None
-    if isinstance(parameters, (str, os.PathLike)):
+    if not isinstance(parameters, dict):  # asked first: os.PathLike is an ABC, slow to ask
+        if not isinstance(parameters, (str, os.PathLike)):
+            raise ArgumentTypeError(
+                "parameters must be a dict or the path of a parameter file, "
+                f"got {type(parameters).__name__}"
+            )
         parameters = read_parameter_file(parameters)
-    elif not isinstance(parameters, dict):
-        raise ArgumentTypeError(
-            "parameters must be a dict or the path of a parameter file, "
-            f"got {type(parameters).__name__}"
-        )
     known = default_parameters()
     unknown = [name for name in parameters if name not in known]
     if unknown:

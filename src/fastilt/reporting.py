@@ -35,12 +35,12 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._logging import get_logger
 from ._version import __version__
 
 from .errors import NotInvertedError
+from .validation import is_sparse
 
 __all__ = ["iltreport", "NotInvertedError", "report_paths", "DEFAULT_PREFIX"]
 
@@ -342,7 +342,7 @@ def _collect_arrays(iltdata, level):
             for i, item in enumerate(value):
                 if item.dtype != object:
                     arrays[f"{name}_dim{i}"] = item
-        elif level >= 2 and sp.issparse(value):
+        elif level >= 2 and is_sparse(value):
             arrays[name] = value.toarray()
     return arrays
 

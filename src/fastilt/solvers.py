@@ -14,6 +14,8 @@ import scipy.linalg as la
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
+from .validation import is_sparse
+
 __all__ = ["default_solver", "normal_equations_matrix", "DataSpaceSolver"]
 
 
@@ -32,7 +34,7 @@ def default_solver(sparse):
 
 def normal_equations_matrix(W, gamma):
     """``W + Γ``: dense ndarray when ``W`` is dense, CSC when it is sparse."""
-    if sp.issparse(W):
+    if is_sparse(W):
         return (W + gamma).tocsc()
     return W + gamma.toarray()
 
@@ -48,14 +50,14 @@ class DataSpaceSolver:
 
     def __init__(self, alt_g, A, m, weights=None, m_weighted=None):
         self.alt_g = alt_g
-        self.A = A.toarray() if sp.issparse(A) else np.asarray(A)
+        self.A = A.toarray() if is_sparse(A) else np.asarray(A)
         self.m = m
         self.weights = weights
         self.m_weighted = m_weighted
         self.identity = np.eye(self.A.shape[0])
 
     def __call__(self, gamma):
-        dense = gamma.toarray() if sp.issparse(gamma) else gamma
+        dense = gamma.toarray() if is_sparse(gamma) else gamma
         lower = la.cholesky(dense, lower=True, check_finite=False)
         abar_t = la.solve_triangular(lower, self.A.T, lower=True, check_finite=False)
         if self.alt_g == 2:

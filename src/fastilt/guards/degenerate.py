@@ -9,9 +9,9 @@ constant or zero at every sampled t fits the data badly without any error;
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..kernels import TAU_FROM_T_KERNELS, Identity
+from ..validation import is_sparse
 
 __all__ = ["warn_zero_data", "warn_uninformative_tau", "INFORMATIVE"]
 
@@ -43,7 +43,7 @@ def warn_uninformative_tau(kernels, matrices, t, tau):
     Fewer than 2 informative tau cannot describe a distribution.
     """
     for d, (kernel, K) in enumerate(zip(kernels, matrices)):
-        if kernel.name == Identity.name or sp.issparse(K):
+        if kernel.name == Identity.name or is_sparse(K):
             continue
         K = np.asarray(K, dtype=float)
         if K.shape[1] == 0:

@@ -7,9 +7,9 @@ what in the user's settings most likely caused it.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import NonFiniteError
+from ..validation import is_sparse
 
 __all__ = [
     "require_finite",
@@ -26,7 +26,7 @@ def _when(iteration):
 
 def require_finite(values, quantity, iteration):
     """Raise :class:`NonFiniteError` if ``values`` (an array or sparse matrix) holds NaN or inf."""
-    data = values.data if sp.issparse(values) else values
+    data = values.data if is_sparse(values) else values
     if not np.all(np.isfinite(data)):
         raise NonFiniteError(f"{quantity} is NaN or infinite {_when(iteration)}", quantity, iteration)
 
@@ -66,7 +66,7 @@ def check_penalty_scale(alpha_0, delta_q, alpha_00):
 
 def require_finite_input(values, name):
     """``values``, formed from the data (``Y``, ``W``, ...), must be finite; returns them."""
-    data = values.data if sp.issparse(values) else np.asarray(values)
+    data = values.data if is_sparse(values) else np.asarray(values)
     if not np.all(np.isfinite(data)):
         raise NonFiniteError(
             f"{name} overflows: the data (or 1/sigma², the kernel values) are too large for double "
