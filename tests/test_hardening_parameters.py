@@ -190,3 +190,19 @@ def test_iltstats_arguments(inverted, options, error, message):
 def test_iltstats_uses_no_more_workers_than_samples(inverted):
     statistics = iltstats(inverted, n=2, n_jobs=2**31 - 1, verbose=0, random_seed=4)
     assert len(statistics["g_list"]) == 2
+
+
+def test_init_keeps_no_object_of_the_caller():
+    # init copies the settings once: changing the caller's lists and arrays afterwards changes nothing.
+    sb = [False]
+    tau = TAU.copy()
+    parameters = {"sb": sb, "maxloop": 20}
+    data = ilt.iltload(data=DATA, t=T)
+    data.init(tau, ilt.Diffusion(), parameters=parameters)
+    sb.append(True)
+    tau[:] = 1.0
+    parameters["maxloop"] = 5
+    assert data.fit_dict["sb"] == [False] and data.fit_dict["maxloop"] == 20 and data.maxloop == 20
+    assert not np.array_equal(data.fit_dict["tau"], tau)
+    data.init(parameters={"alpha_00": 2})  # a re-init starts from the kept settings, not the caller's
+    assert data.fit_dict["sb"] == [False] and data.maxloop == 20

@@ -409,3 +409,48 @@ def test_dense_nan_pivot_is_not_positive_definite():
     A[2, 2] = np.nan
     with pytest.raises(_linalg.NotPositiveDefiniteError, match="order 3"):
         _linalg.cholesky_solve_dense(A, np.ones(5))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng: rng.standard_normal((7, 13)),
+        lambda rng: np.asfortranarray(np.exp(-np.outer(1 / np.logspace(-4, 1, 9), np.linspace(1e-3, 2, 101)))),
+        lambda rng: np.where(rng.random((5, 8)) < 0.5, 0.0, -0.0),  # signed zeros are zeros
+        lambda rng: rng.standard_normal((3, 40))[:, ::3],  # strided: copied
+        lambda rng: np.zeros((4, 0)),
+        lambda rng: np.zeros((0, 6)),
+    ],
+    ids=["normal", "fortran-kernel", "zeros", "strided", "no-columns", "no-rows"],
+)
+def test_row_summary_matches_numpy(make, rng):
+    K = make(rng)
+    finite, nonzeros, row_max, row_min = _linalg.row_summary(K)
+    assert finite is True and nonzeros == np.count_nonzero(K)
+    if K.shape[1]:
+        np.testing.assert_array_equal(row_max, K.max(axis=1))
+        np.testing.assert_array_equal(row_min, K.min(axis=1))
+    else:
+        assert np.all(row_max == -np.inf) and np.all(row_min == np.inf)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [(0, 0), (2, 10), (4, 12)])  # in the vector body and in the remainder
+def test_row_summary_finds_any_non_finite_value(bad, where, rng):
+    K = rng.standard_normal((5, 13))
+    K[where] = bad
+    assert _linalg.row_summary(K)[0] is False
+
+
+def test_kernel_statistics_of_the_core_and_of_numpy_agree(monkeypatch, rng):
+    from fastilt import forward_model
+
+    for K in (rng.standard_normal((6, 11)), np.zeros((3, 0)), np.array([[0.0, -0.0, 2.0], [np.inf, 1.0, 0.0]])):
+        compiled = forward_model.kernel_statistics(K)
+        with monkeypatch.context() as patch:
+            patch.setattr(forward_model, "_compiled_row_summary", None)
+            numpy = forward_model.kernel_statistics(K)
+        assert (compiled.finite, compiled.nonzeros) == (numpy.finite, numpy.nonzeros)
+        if compiled.finite:
+            np.testing.assert_array_equal(compiled.row_max, numpy.row_max)
+            np.testing.assert_array_equal(compiled.row_min, numpy.row_min)

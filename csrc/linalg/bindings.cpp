@@ -14,6 +14,7 @@
 #include "cholesky.hpp"
 #include "errors.hpp"
 #include "gram.hpp"
+#include "row_summary.hpp"
 #include "small_cholesky.hpp"
 #include "split_band_cholesky.hpp"
 #ifdef FASTILT_HAVE_CHOLMOD
@@ -226,6 +227,23 @@ PYBIND11_MODULE(_linalg, m) {
       py::arg("B"),
       "BᵀB of a dense matrix B (rows, cols) with BLAS dsyrk, on fastilt's BLAS\n"
       "(one thread unless raised): no thread pool is started for it.");
+
+  m.def(
+      "row_summary",
+      [](const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
+        if (a.ndim() != 2) throw py::value_error("the matrix must be a 2-D array");
+        const py::ssize_t rows = a.shape(0), cols = a.shape(1);
+        py::array_t<double> row_max(rows), row_min(rows);
+        fastilt::RowSummary summary;
+        {
+          py::gil_scoped_release release;
+          summary = fastilt::summarise_rows(a.data(), rows, cols, std::max<py::ssize_t>(cols, 1),
+                                            row_max.mutable_data(), row_min.mutable_data());
+        }
+        return py::make_tuple(summary.finite, summary.nonzeros, row_max, row_min);
+      },
+      py::arg("K"),
+      "(all finite, non-zero count, row maxima, row minima) of a dense matrix in one pass.");
 
   py::class_<BandCholesky>(m, "BandCholesky",
                            "Cholesky factor of an SPD band matrix (LAPACK dpbtrf), reusable.")

@@ -6,6 +6,8 @@ For ``alt_g == 0`` the normal equations ``W = Aᵀ Σ⁻² A`` and ``Y = Aᵀ Σ
 formed once here; the data-space forms (alt_g 2/4/6/8) keep ``A`` and ``m``.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import svd
@@ -17,11 +19,14 @@ from .kernels import Identity
 
 try:
     from ._linalg import gram as _compiled_gram
-except ImportError:  # built without the extensions: NumPy forms BᵀB
-    _compiled_gram = None
+    from ._linalg import row_summary as _compiled_row_summary
+except ImportError:  # built without the extensions: NumPy forms BᵀB and reads K
+    _compiled_gram = _compiled_row_summary = None
 
 __all__ = [
     "kernel_matrices",
+    "kernel_statistics",
+    "KernelStatistics",
     "kernel_sparsity",
     "gram",
     "is_identity",
@@ -39,16 +44,37 @@ __all__ = [
 ]
 
 
-def kernel_matrices(kernels, t, tau):
-    """``K_d = kernel_d(t_d, tau_d)`` of shape ``(Ntau_d, Nt_d)`` for each dimension.
+class KernelStatistics(NamedTuple):
+    """What ``init`` checks of a dense kernel matrix, read in one pass."""
 
-    The Identity kernel of a non-inverted dimension is kept sparse: a dense
-    identity of a 32768-point spectral axis alone would take 8.6 GB.
+    finite: bool  # no NaN or infinity
+    nonzeros: int
+    row_max: np.ndarray  # per tau
+    row_min: np.ndarray
+
+
+def kernel_statistics(K):
+    """:class:`KernelStatistics` of the dense ``K`` (by the compiled core where it was built)."""
+    if _compiled_row_summary is not None:
+        return KernelStatistics(*_compiled_row_summary(K))
+    if K.shape[1] == 0:
+        return KernelStatistics(True, 0, np.full(K.shape[0], -np.inf), np.full(K.shape[0], np.inf))
+    return KernelStatistics(all_finite(K), int(np.count_nonzero(K)), K.max(axis=1), K.min(axis=1))
+
+
+def kernel_matrices(kernels, t, tau):
+    """``K_d = kernel_d(t_d, tau_d)`` of shape ``(Ntau_d, Nt_d)`` for each dimension, and their statistics.
+
+    Returns ``(matrices, statistics)``: the :class:`KernelStatistics` of each
+    dense ``K_d`` (None for Identity).  The Identity kernel of a non-inverted
+    dimension is kept sparse: a dense identity of a 32768-point spectral axis
+    alone would take 8.6 GB.
     """
-    matrices = []
+    matrices, statistics = [], []
     for d, (kernel, t_d, tau_d) in enumerate(zip(kernels, t, tau)):
         if kernel.name == Identity.name:
             matrices.append(sp.identity(t_d.size, format="csr"))
+            statistics.append(None)
             continue
         K = np.asarray(kernel.kernel(t_d, tau_d))
         if np.iscomplexobj(K):
@@ -63,15 +89,17 @@ def kernel_matrices(kernels, t, tau):
                 f"kernel {kernel.name!r} returned shape {K.shape} in dimension {d}; "
                 f"expected (len(tau), len(t)) = {expected}"
             )
-        if not all_finite(K):
+        read = kernel_statistics(K)
+        if not read.finite:
             raise ValueError(f"kernel {kernel.name!r} returned NaN or inf in dimension {d}")
         matrices.append(K)
-    return matrices
+        statistics.append(read)
+    return matrices, statistics
 
 
-def kernel_sparsity(matrices):
-    """Fraction of zeros in the Kronecker product of ``matrices``."""
-    nonzeros = np.prod([float(K.nnz if is_sparse(K) else np.count_nonzero(K)) for K in matrices])
+def kernel_sparsity(matrices, statistics):
+    """Fraction of zeros in the Kronecker product of ``matrices`` (their :func:`kernel_matrices` statistics)."""
+    nonzeros = np.prod([float(K.nnz if read is None else read.nonzeros) for K, read in zip(matrices, statistics)])
     size = np.prod([float(K.shape[0] * K.shape[1]) for K in matrices])
     return 1 - nonzeros / size
 

@@ -296,10 +296,10 @@ class IltData:
 
         data = self.data
         config = resolve_configuration(data, list(self.t_input), self.user_t_spec, fit_dict)
-        K = kernel_matrices(config["kernel"], config["t"], config["tau"])
+        K, statistics = kernel_matrices(config["kernel"], config["t"], config["tau"])
         warn_zero_data(data)
-        warn_uninformative_tau(config["kernel"], K, config["t"], config["tau"])
-        sparsity = kernel_sparsity(K)
+        warn_uninformative_tau(config["kernel"], K, statistics, config["t"], config["tau"])
+        sparsity = kernel_sparsity(K, statistics)
         alt_g = fit_dict["alt_g"]
         # ILTpy's advice on alt_g holds for ILTpy's solves, which only the python backend
         # makes: the compiled one solves every alt_g through the same normal equations.
@@ -321,8 +321,8 @@ class IltData:
         # Everything is valid: only now does the object change.
         for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
-        self.fit_dict = copy_settings(fit_dict)
-        self.__dict__.update({k: v for k, v in fit_dict.items() if k not in config})
+        self.fit_dict = copy_settings(fit_dict)  # the one copy: nothing the caller holds is kept
+        self.__dict__.update({k: v for k, v in self.fit_dict.items() if k not in config})
         self.__dict__.update(config)
         self.__dict__.update(forward)
         self.user_parameters = user_parameters

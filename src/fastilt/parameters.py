@@ -116,12 +116,14 @@ def read_parameter_file(path):
 
 
 def merge_parameters(base, parameters):
-    """Return a copy of ``base`` updated by the user's ``parameters`` (dict or file path).
+    """Return ``base`` updated by the user's ``parameters`` (dict or file path), as a new dict.
 
-    Unknown names raise ``KeyError`` before anything is changed.
+    The values are not copied (``init`` copies the settings it keeps, once,
+    after validating them).  Unknown names raise ``KeyError`` before anything
+    is changed.
     """
     if parameters is None:
-        return copy_settings(base), None
+        return dict(base), None
     if not isinstance(parameters, dict):  # asked first: os.PathLike is an ABC, slow to ask
         if not isinstance(parameters, (str, os.PathLike)):
             raise ArgumentTypeError(
@@ -139,6 +141,4 @@ def merge_parameters(base, parameters):
         raise KeyError(
             f"unknown parameter(s) {', '.join(hints)}; valid names are {sorted(known)}"
         )
-    merged = copy_settings(base)
-    merged.update(copy_settings(parameters))
-    return merged, parameters
+    return {**base, **parameters}, parameters

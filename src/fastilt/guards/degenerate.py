@@ -11,7 +11,6 @@ import warnings
 import numpy as np
 
 from ..kernels import TAU_FROM_T_KERNELS, Identity
-from ..validation import is_sparse
 
 __all__ = ["warn_zero_data", "warn_uninformative_tau", "INFORMATIVE"]
 
@@ -36,20 +35,20 @@ def _suggestion(kernel, t, d):
     return f"; choose tau[{d}] where the kernel changes over t[{d}]"
 
 
-def warn_uninformative_tau(kernels, matrices, t, tau):
+def warn_uninformative_tau(kernels, matrices, statistics, t, tau):
     """Warn for each inverted dimension whose kernel rows (one per tau) barely vary over t.
 
-    ``matrices[d]`` is ``K_d`` (Ntau_d x Nt_d), ``t`` and ``tau`` the vectors.
-    Fewer than 2 informative tau cannot describe a distribution.
+    ``matrices[d]`` is ``K_d`` (Ntau_d x Nt_d) and ``statistics[d]`` its
+    :class:`~fastilt.forward_model.KernelStatistics`; ``t`` and ``tau`` the
+    vectors.  Fewer than 2 informative tau cannot describe a distribution.
     """
-    for d, (kernel, K) in enumerate(zip(kernels, matrices)):
-        if kernel.name == Identity.name or is_sparse(K):
+    for d, (kernel, K, read) in enumerate(zip(kernels, matrices, statistics)):
+        if kernel.name == Identity.name or read is None:
             continue
-        K = np.asarray(K, dtype=float)
         if K.shape[1] == 0:
             row_max = row_min = np.zeros(K.shape[0])
         else:
-            row_max, row_min = K.max(axis=1), K.min(axis=1)
+            row_max, row_min = read.row_max, read.row_min
             if row_min.size and row_min.min() < 0:  # a kernel with signs: judged by |K|
                 K = np.abs(K)
                 row_max, row_min = K.max(axis=1), K.min(axis=1)
