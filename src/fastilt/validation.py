@@ -44,15 +44,14 @@ def as_finite_array(value, name, allow_empty=False):
         array = np.asarray(value)
     except Exception as err:  # ragged lists and the like
         raise ValueError(f"{name} could not be read as an array: {err}") from None
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    ):
+    kind = array.dtype.kind  # b(ool), i(nt), u(int), f(loat), c(omplex): the numeric kinds
+    if kind not in "biufc":
         raise TypeError(f"{name} must be numeric (a number or an array of numbers), got {_describe(value)}")
-    if np.iscomplexobj(array):
+    if kind == "c":
         raise TypeError(f"{name} must be real; invert real and imaginary parts separately")
     if array.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty")
-    if not all_finite(array):
+    if kind == "f" and not all_finite(array):  # integers and bools are finite
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s)")
     return array
