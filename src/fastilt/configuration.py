@@ -6,6 +6,7 @@ parameters into the attributes ILTpy users know (``tau``, ``Nx``, ``alpha_c``,
 failed ``init`` leaves an ``IltData`` as it was.
 """
 
+import math
 import numbers
 import warnings
 
@@ -244,11 +245,15 @@ def _check_zero_crossing_state(cz):
         check.as_finite_array(item, f"Cz[{i}]", allow_empty=True)
 
 
+# The per-axis and per-direction numbers below are a handful of values: they are
+# worked out with Python floats (the same IEEE operations as NumPy's), not with
+# arrays, whose set-up costs more than the arithmetic.
+
 def _rms(values, directions):
     """Per-direction values: the axis value, or the RMS of the two axes of a diagonal."""
-    values = np.asarray(values, dtype=float)
+    values = np.asarray(values, dtype=float).tolist()
     return np.array([
-        values[a] if a == b else np.sqrt((values[a] ** 2 + values[b] ** 2) / 2)
+        values[a] if a == b else math.sqrt((values[a] ** 2 + values[b] ** 2) / 2)
         for a, b in (d.axes for d in directions)
     ])
 
@@ -260,10 +265,12 @@ def _window(values, directions, shape):
     maximised are >= 0 and points beyond the grid count as 0), so windows are
     capped there: a huge ``c_nmax`` then costs no more than a grid-wide one.
     """
-    values = np.asarray(values, dtype=float)
+    values = np.asarray(values, dtype=float).tolist()
     cap = 2 * int(max(shape)) + 2
     return np.array(
-        [min(int(np.ceil(np.mean(values[list(d.axes)]))), cap) for d in directions], dtype=np.int64
+        [min(math.ceil(values[a] if a == b else (values[a] + values[b]) / 2), cap) for a, b in
+         (d.axes for d in directions)],
+        dtype=np.int64,
     )
 
 
@@ -279,7 +286,7 @@ def resolve_configuration(data, t, user_t_spec, p):
             compress[i] = False
 
     if p["reg_bc"] is None:
-        reg_bc = 2 * np.abs(np.sign(base_tau)).astype(np.int64)
+        reg_bc = np.array([2 if b != 0 else 0 for b in base_tau], dtype=np.int64)
     else:
         check.check_int(p["reg_bc"], "reg_bc", minimum=0)
         reg_bc = np.full(ndim, p["reg_bc"], dtype=np.int64)
@@ -344,13 +351,13 @@ def resolve_configuration(data, t, user_t_spec, p):
     alpha_p = 5 * alpha_c if per_axis["alpha_p"] is None else per_axis["alpha_p"]
     alpha_a = per_axis["alpha_a"]
     alpha_d = 1 / alpha_a if per_axis["alpha_d"] is None else per_axis["alpha_d"]
-    delta_q = np.where(np.array(base_tau) != 0, spacing, spacing * np.log(10))
+    delta_q = [spacing[i] if base_tau[i] != 0 else spacing[i] * math.log(10) for i in range(ndim)]
 
     def extend(values):
         return _rms(values, directions)
 
     delta_q_directions = np.array([
-        np.sqrt(delta_q[a] ** 2 + delta_q[b] ** 2) if a != b else delta_q[a]
+        math.sqrt(delta_q[a] ** 2 + delta_q[b] ** 2) if a != b else delta_q[a]
         for a, b in (d.axes for d in directions)
     ])
     check_penalty_scale(extend(per_axis["alpha_0"]), delta_q_directions, float(p["alpha_00"]))

@@ -164,8 +164,8 @@ def as_vector(value, name):
 
 def check_increasing(values, name, hint=""):
     """``values`` (1-D) must be strictly increasing; ``hint`` is appended to the message."""
-    steps = np.diff(values)
-    if np.any(steps <= 0):
+    if not np.all(values[1:] > values[:-1]):
+        steps = np.diff(values)
         k = int(np.argmax(steps <= 0))
         raise ValueError(
             f"{name} must be strictly increasing, but {name}[{k + 1}] = {float(values[k + 1]):g} "
