@@ -9,7 +9,8 @@ what in the user's settings most likely caused it.
 import numpy as np
 
 from ..errors import NonFiniteError
-from ..validation import is_sparse
+from ..penalty_model import starting_scale
+from ..validation import all_finite, is_sparse
 
 __all__ = [
     "require_finite",
@@ -49,8 +50,8 @@ def check_penalty_scale(alpha_0, delta_q, alpha_00):
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         floor = alpha_0 * delta_q**5
         largest = 1.0 / floor
-        start = alpha_00 / np.mean(alpha_0)
-    if not np.all(np.isfinite(largest)):
+        start = starting_scale(alpha_00, alpha_0)
+    if not all_finite(largest):
         k = int(np.argmax(~np.isfinite(largest)))
         raise NonFiniteError(
             f"alpha_0 = {float(alpha_0[k]):g} is too small for this tau grid: alpha_0·ΔQ⁵ = "
@@ -67,7 +68,7 @@ def check_penalty_scale(alpha_0, delta_q, alpha_00):
 def require_finite_input(values, name):
     """``values``, formed from the data (``Y``, ``W``, ...), must be finite; returns them."""
     data = values.data if is_sparse(values) else np.asarray(values)
-    if not np.all(np.isfinite(data)):
+    if not all_finite(data):
         raise NonFiniteError(
             f"{name} overflows: the data (or 1/sigma², the kernel values) are too large for double "
             "precision; scale the data so that the noise has unit standard deviation"
