@@ -160,7 +160,7 @@ def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
             )
         if tau_i.size < 2:
             raise ValueError(f"tau[{i}] needs at least 2 points, got {tau_i.size}")
-        if base_tau[i] != 0 and np.any(tau_i <= 0):
+        if base_tau[i] != 0 and tau_i.min() <= 0:
             k = int(np.argmax(tau_i <= 0))
             raise ValueError(
                 f"tau[{i}] must be positive on a logarithmic axis (kernel {kernels[i].name!r}, "
@@ -308,8 +308,8 @@ def resolve_configuration(data, t, user_t_spec, p):
 
     Nx0 = np.array([ti.size for ti in tau])
     Nx = Nx0 + np.array([int(b) for b in sb])
-    Nxtot = int(np.prod(Nx))
-    Ntau = int(np.prod(Nx0))
+    Nxtot = math.prod(int(n) for n in Nx)
+    Ntau = math.prod(int(n) for n in Nx0)
 
     g_guess = p["g_guess"]
     if g_guess is not None:
@@ -340,8 +340,7 @@ def resolve_configuration(data, t, user_t_spec, p):
 
     # Compliance and scale parameters, per axis first.
     directions = regularisation_directions(ndim)
-    compressed = np.array([int(c) for c in compress])
-    n_points = np.prod(np.array(data.shape) * (1 - compressed) + compressed * np.array(s))
+    n_points = math.prod(s[i] if compress[i] else data.shape[i] for i in range(ndim))
     # Grid spacing at the end of each tau axis: in ln(tau) on log axes, in tau on linear ones.
     spacing = np.array([
         np.log(tau[i][-1]) - np.log(tau[i][-2]) if base_tau[i] != 0 else tau[i][-1] - tau[i][-2]

@@ -6,6 +6,7 @@ For ``alt_g == 0`` the normal equations ``W = Aᵀ Σ⁻² A`` and ``Y = Aᵀ Σ
 formed once here; the data-space forms (alt_g 2/4/6/8) keep ``A`` and ``m``.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -99,8 +100,8 @@ def kernel_matrices(kernels, t, tau):
 
 def kernel_sparsity(matrices, statistics):
     """Fraction of zeros in the Kronecker product of ``matrices`` (their :func:`kernel_matrices` statistics)."""
-    nonzeros = np.prod([float(K.nnz if read is None else read.nonzeros) for K, read in zip(matrices, statistics)])
-    size = np.prod([float(K.shape[0] * K.shape[1]) for K in matrices])
+    nonzeros = math.prod(float(K.nnz if read is None else read.nonzeros) for K, read in zip(matrices, statistics))
+    size = math.prod(float(K.shape[0] * K.shape[1]) for K in matrices)
     return 1 - nonzeros / size
 
 

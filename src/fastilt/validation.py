@@ -125,7 +125,7 @@ def as_per_axis(value, name, ndim):
     """ILTpy's per-axis numbers: one number for every axis, or a list of ``ndim`` of them."""
     array = as_finite_array(value, name).astype(float)
     if array.ndim == 0:
-        return np.full(ndim, float(array))
+        return np.array([float(array)] * ndim)
     if array.ndim == 1 and array.size == ndim:
         return array
     raise ValueError(

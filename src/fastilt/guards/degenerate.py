@@ -21,7 +21,7 @@ INFORMATIVE = 1e-6
 
 
 def warn_zero_data(data):
-    if not np.any(data):
+    if not data.any():
         warnings.warn(
             "data are all zero: the inversion gives g = 0 (converged at iteration 0)",
             UserWarning,
