@@ -206,8 +206,9 @@ PYBIND11_MODULE(_linalg, m) {
   m.attr("SMALL_CHOLESKY_MAX") = fastilt::kSmallCholeskyMax;
 
   m.def("cholesky_solve_dense", &cholesky_solve_dense, py::arg("A"), py::arg("b"),
-        "Solve A x = b for a dense symmetric positive definite A (n, n) with LAPACK\n"
-        "dpotrf/dpotrs. Only one triangle of A is read. b: (n,) or (n, k).\n"
+        "Solve A x = b for a dense symmetric positive definite A (n, n) by Cholesky\n"
+        "(fastilt's AVX2 kernels up to SMALL_CHOLESKY_MAX unknowns, else LAPACK\n"
+        "dpotrf/dpotrs). Only one triangle of A is read. b: (n,) or (n, k).\n"
         "Raises NotPositiveDefiniteError if A is not positive definite.");
 
   m.def(
@@ -229,8 +230,8 @@ PYBIND11_MODULE(_linalg, m) {
         return out;
       },
       py::arg("B"),
-      "BᵀB of a dense matrix B (rows, cols) with BLAS dsyrk, on fastilt's BLAS\n"
-      "(one thread unless raised): no thread pool is started for it.");
+      "BᵀB of a dense matrix B (rows, cols): fastilt's AVX2 kernel for a column-major B of\n"
+      "up to 128 columns, else BLAS dsyrk on fastilt's BLAS (one thread unless raised).");
 
   m.def(
       "row_summary",

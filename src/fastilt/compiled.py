@@ -204,7 +204,6 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
     if plan.name == "superlu":
         return _python_loop(_core.PenaltyAssembler(model), model.size, lambda gamma: _superlu(plan.W, gamma, Y),
                             g_guess, maxloop, conv_limit, on_iteration)
-    # The Iteration assembles Γ itself.
 
     it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
                          **plan.iteration_arguments(None if kronecker is None else kronecker[1]))

@@ -34,6 +34,7 @@ __all__ = [
     "kronecker_operator",
     "kronecker_transpose_apply",
     "repeated_block",
+    "repeated_block_dimensions",
     "apply_per_dimension",
     "normal_equations",
     "normal_matrix",
@@ -202,9 +203,10 @@ def kronecker_operator(blocks, sparse=False):
 def gram(B):
     """``BᵀB`` of a kernel block (sparse for a sparse block).
 
-    A dense block goes through the compiled core's BLAS on one thread: NumPy's
-    first matrix product in a process starts its BLAS thread pool, which took
-    3.8 of the 7 ms of a first 1D inversion (1024 x 100).
+    A dense block goes through the compiled core (its own kernel up to 128
+    columns, BLAS dsyrk on one thread above): NumPy's first matrix product in a
+    process starts its BLAS thread pool, which took 3.8 of the 7 ms of a first
+    1D inversion (1024 x 100).
     """
     if is_sparse(B) or _compiled_gram is None:
         return B.T @ B
@@ -221,23 +223,30 @@ def is_identity(B):
     return np.array_equal(B, np.eye(n))
 
 
-def repeated_block(blocks, weighted=False, sb=()):
-    """``B`` when ``W = I ⊗ B`` exactly, else None.
+def repeated_block_dimensions(blocks, weighted=False, sb=()):
+    """How many leading dimensions make up ``B`` when ``W = I ⊗ B`` exactly, else None.
 
     That holds when ``W`` is ``⊗_d B_dᵀB_d`` (no noise weights in it, no static
     baseline) and the trailing blocks are identities: data inverted along its
     leading dimensions only, the others kept as they are (a pseudo-2D series of
-    spectra).  ``W`` is then block diagonal with every block ``B`` (dense, the
-    product of the leading ``B_dᵀB_d``), and a band solver needs nothing else.
+    spectra).
     """
     if weighted or any(sb):
         return None
     lead = len(blocks)
     while lead > 0 and is_identity(blocks[lead - 1]):
         lead -= 1
-    if lead in (0, len(blocks)):
-        return None
-    return kronecker_operator([gram(B) for B in blocks[:lead]])
+    return None if lead in (0, len(blocks)) else lead
+
+
+def repeated_block(blocks, weighted=False, sb=()):
+    """``B`` when ``W = I ⊗ B`` exactly (:func:`repeated_block_dimensions`), else None.
+
+    ``W`` is then block diagonal with every block ``B`` (dense, the product of
+    the leading ``B_dᵀB_d``), and a band solver needs nothing else.
+    """
+    lead = repeated_block_dimensions(blocks, weighted, sb)
+    return None if lead is None else kronecker_operator([gram(B) for B in blocks[:lead]])
 
 
 def kronecker_transpose_apply(blocks, v):
@@ -294,7 +303,7 @@ def build_forward_model(data, K, config, p, sparse):
         out["Sigma"] = Sigma
         weights = 1.0 / Sigma.ravel(order="F")
         out["isigma"] = sp.diags_array(weights)
-    if alt_g == 0 and sparse and repeated_block(blocks, weights is not None, config["sb"]) is None:
+    if alt_g == 0 and sparse and repeated_block_dimensions(blocks, weights is not None, config["sb"]) is None:
         out["W"] = normal_matrix(A, weights)  # with W = I ⊗ B, formed only if asked for (IltData.W)
     out.update(data_terms(compress_data(data, U), blocks, A, weights, alt_g))
     return out

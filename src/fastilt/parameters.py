@@ -17,7 +17,6 @@ __all__ = ["default_parameters", "merge_parameters", "read_parameter_file", "cop
 ARRAY_ARGUMENTS = ("kernel", "tau", "dim_ndim", "g_guess", "sigma")
 
 
-_PLAIN = frozenset((int, float, bool, str, type(None)))  # most settings: asked by type, the quickest
 _IMMUTABLE = (int, float, complex, str, bytes, type(None), np.generic)
 
 
@@ -28,9 +27,9 @@ def copy_settings(value):
     values fit parameters are made of (a quarter of a millisecond per
     ``init``); other objects (kernels, instrument metadata) still go through it.
     """
-    kind = type(value)
-    if kind in _PLAIN or isinstance(value, _IMMUTABLE):
+    if isinstance(value, _IMMUTABLE):
         return value
+    kind = type(value)
     if kind is dict:
         return {key: copy_settings(item) for key, item in value.items()}
     if kind is list or kind is tuple:

@@ -28,7 +28,7 @@ def _when(iteration):
 def require_finite(values, quantity, iteration):
     """Raise :class:`NonFiniteError` if ``values`` (an array or sparse matrix) holds NaN or inf."""
     data = values.data if is_sparse(values) else values
-    if not np.all(np.isfinite(data)):
+    if not all_finite(data):
         raise NonFiniteError(f"{quantity} is NaN or infinite {_when(iteration)}", quantity, iteration)
 
 
