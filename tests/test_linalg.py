@@ -383,6 +383,42 @@ def test_gram_of_empty_and_bad_shapes():
         _linalg.gram(np.zeros(5))
 
 
+# The products of a kernel matrix with a vector (Y = K m, fit = Kᵀ g): every
+# remainder of the 16-wide dot products and of the 4-row, 4-column passes.
+@pytest.mark.parametrize("rows", [0, 1, 3, 4, 5, 100])
+@pytest.mark.parametrize("cols", [0, 1, 3, 4, 15, 16, 17, 33, 1024])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_matvec_matches_numpy(rows, cols, layout, rng):
+    A = rng.standard_normal((rows, 2 * cols))
+    A = A[:, ::2] if layout == "strided" else np.asarray(A[:, :cols], order=layout)
+    x = rng.standard_normal(cols)
+    y = _linalg.matvec(A, x)
+    expected = A @ x
+    assert y.shape == (rows,)
+    np.testing.assert_allclose(y, expected, rtol=1e-13, atol=1e-13 * np.abs(A).sum(axis=1).max(initial=1))
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_matvec_rounds_the_same_wherever_the_arrays_lie(layout, rng):
+    A0, x0 = rng.standard_normal((9, 37)), rng.standard_normal(37)
+    results = []
+    for offset in range(4):
+        buffer = np.empty(A0.size + x0.size + 8)
+        A = buffer[offset:offset + A0.size].reshape(A0.shape, order=layout)
+        x = buffer[A0.size + 4 + offset:A0.size + 4 + offset + x0.size]
+        A[...], x[...] = A0, x0
+        results.append(_linalg.matvec(A, x))
+    for y in results[1:]:
+        np.testing.assert_array_equal(y, results[0])
+
+
+def test_matvec_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="length 3, expected 4"):
+        _linalg.matvec(np.zeros((2, 4)), np.zeros(3))
+    with pytest.raises(ValueError, match="2-D"):
+        _linalg.matvec(np.zeros(4), np.zeros(4))
+
+
 # Dense systems up to kSmallCholeskyMax (128) are factored and solved by fastilt's
 # own AVX2 kernels where the CPU has them, larger ones by LAPACK: both sides of the
 # switch, every remainder of its 4-column panels and 12-row blocks.

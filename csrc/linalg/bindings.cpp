@@ -14,6 +14,7 @@
 #include "cholesky.hpp"
 #include "errors.hpp"
 #include "gram.hpp"
+#include "matvec.hpp"
 #include "row_summary.hpp"
 #include "small_cholesky.hpp"
 #include "split_band_cholesky.hpp"
@@ -232,6 +233,32 @@ PYBIND11_MODULE(_linalg, m) {
       py::arg("B"),
       "BᵀB of a dense matrix B (rows, cols): fastilt's AVX2 kernel for a column-major B of\n"
       "up to 128 columns, else BLAS dsyrk on fastilt's BLAS (one thread unless raised).");
+
+  m.def(
+      "matvec",
+      [](const DArray& a, const py::array_t<double, py::array::c_style | py::array::forcecast>& x) {
+        if (a.ndim() != 2 || x.ndim() != 1) throw py::value_error("A must be 2-D and x 1-D");
+        const py::ssize_t rows = a.shape(0), cols = a.shape(1);
+        if (x.shape(0) != cols)
+          throw py::value_error("x has length " + std::to_string(x.shape(0)) + ", expected " + std::to_string(cols));
+        using CArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+        // A column-major A is Aᵀ row-major; anything else is made row-major.
+        const bool column_major = !(a.flags() & py::array::c_style) && (a.flags() & py::array::f_style);
+        const CArray c = column_major ? CArray(0) : CArray(a);
+        py::array_t<double> y(rows);
+        {
+          py::gil_scoped_release release;
+          if (column_major)
+            fastilt::multiply_transposed(a.data(), cols, rows, std::max<py::ssize_t>(rows, 1), x.data(),
+                                         y.mutable_data());
+          else
+            fastilt::multiply(c.data(), rows, cols, std::max<py::ssize_t>(cols, 1), x.data(), y.mutable_data());
+        }
+        return y;
+      },
+      py::arg("A"), py::arg("x"),
+      "A x for a dense A (rows, cols) and x (cols,), summed in an order fixed by the shape\n"
+      "(fastilt's AVX2 kernels where the CPU has them): no NumPy/BLAS first-call set-up.");
 
   m.def(
       "row_summary",

@@ -20,9 +20,10 @@ from .kernels import Identity
 
 try:
     from ._linalg import gram as _compiled_gram
+    from ._linalg import matvec as _compiled_matvec
     from ._linalg import row_summary as _compiled_row_summary
-except ImportError:  # built without the extensions: NumPy forms BᵀB and reads K
-    _compiled_gram = _compiled_row_summary = None
+except ImportError:  # built without the extensions: NumPy forms BᵀB, K x and reads K
+    _compiled_gram = _compiled_matvec = _compiled_row_summary = None
 
 __all__ = [
     "kernel_matrices",
@@ -106,6 +107,18 @@ def kernel_sparsity(matrices, statistics):
     return 1 - nonzeros / size
 
 
+def matrix_vector(M, x):
+    """``M @ x`` for a vector ``x``: by the compiled core for a dense ``M`` where it was built.
+
+    The core's product is as fast as BLAS's, without NumPy's first-call
+    set-up of a matrix product (~40 µs in a fresh process, for the ``Y`` and
+    the ``fit`` of a 1D inversion of ~3 ms).
+    """
+    if _compiled_matvec is not None and type(M) is np.ndarray and M.dtype == np.float64 and x.dtype == np.float64:
+        return _compiled_matvec(M, x)
+    return M @ x
+
+
 def apply_per_dimension(x, matrices):
     """``(M_N ⊗ ... ⊗ M_1) vec_F(x)`` as an array: ``M_d`` applied along axis ``d``.
 
@@ -113,7 +126,7 @@ def apply_per_dimension(x, matrices):
     """
     x = np.asarray(x)
     if x.ndim == 1:
-        return x if matrices[0] is None else matrices[0] @ x
+        return x if matrices[0] is None else matrix_vector(matrices[0], x)
     for d, M in enumerate(matrices):
         if M is None:
             continue
