@@ -21,6 +21,20 @@ Grid::Grid(const std::vector<std::int64_t>& shape_, const std::vector<std::int64
   size = s;
 }
 
+std::vector<Run> runs_along(const Grid& grid, const Offset& step, std::int64_t reach) {
+  std::vector<Run> runs;
+  std::array<std::int64_t, kMaxDim> x{0, 0, 0};
+  for (std::int64_t i = 0; i < grid.size; ++i, grid.advance(x)) {
+    const Room room = room_along(x, step, grid.box);
+    const bool interior = room.ahead >= reach && room.behind >= reach;
+    if (runs.empty() || runs.back().interior != interior || runs.back().end - runs.back().begin >= kParallelChunk)
+      runs.push_back({i, i + 1, interior});
+    else
+      runs.back().end = i + 1;
+  }
+  return runs;
+}
+
 bool is_forward(const Offset& d) {
   for (int a = kMaxDim - 1; a >= 0; --a)
     if (d[a] != 0) return d[a] > 0;

@@ -119,6 +119,41 @@ inline Room room_along(const std::array<std::int64_t, kMaxDim>& x, const Offset&
   return room;
 }
 
+// A run of consecutive grid points [begin, end).  In an `interior` run every
+// point lies in the box with at least `reach` neighbours inside the box
+// ahead and behind along one direction (runs_along), so stencils and windows
+// along it need no bounds checks there and their loops vectorise.
+struct Run {
+  std::int64_t begin, end;
+  bool interior;
+};
+
+// The whole grid, in order, as runs along `step` for `reach` >= 1, none
+// longer than kParallelChunk.
+std::vector<Run> runs_along(const Grid& grid, const Offset& step, std::int64_t reach);
+
+// interior(begin, end) for each interior run and edge(i, x) for every point
+// of the others (x its coordinates); runs in parallel on a large grid.
+template <typename Interior, typename Edge>
+void for_each_run(const Grid& grid, const std::vector<Run>& runs, const Interior& interior, const Edge& edge) {
+  auto visit = [&](const Run& run) {
+    if (run.interior) {
+      interior(run.begin, run.end);
+      return;
+    }
+    std::array<std::int64_t, kMaxDim> x;
+    grid.coords(run.begin, x);
+    for (std::int64_t i = run.begin; i < run.end; ++i, grid.advance(x)) edge(i, x);
+  };
+  if (grid.size <= kParallelChunk) {
+    for (const Run& run : runs) visit(run);
+    return;
+  }
+  const std::int64_t count = static_cast<std::int64_t>(runs.size());
+#pragma omp parallel for schedule(static)
+  for (std::int64_t r = 0; r < count; ++r) visit(runs[r]);
+}
+
 // A symmetric matrix on the grid whose entries couple points x and x + d for d
 // in a fixed offset list.  Only "forward" offsets are kept (the last non-zero
 // component positive, or d = 0): entry (i + linear(d), i) of the lower

@@ -19,9 +19,82 @@ Offset difference(const Offset& a, const Offset& b) {
   return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
 }
 
-// Finite and not NaN, as a comparison that vectorises (std::isfinite and a
-// short-circuit && in the loops below would not).
-int finite(double v) { return std::abs(v) <= std::numeric_limits<double>::max(); }
+// 0 for a finite v, NaN for an infinite or NaN one.  Summed over a loop
+// (exactly, in any order, so that the loop vectorises as std::isfinite and a
+// short-circuit && would not) it tells whether every value was finite.
+double non_finite(double v) { return v - v; }
+
+double sign_of(double v) { return (v > 0 ? 1.0 : 0.0) - (v < 0 ? 1.0 : 0.0); }
+
+// sqrt(γ) from the moving maxima of the squared slope and curvature (the
+// latter given in `weight`, which takes the result); false if a 1/γ or a
+// sqrt(γ) is not finite: an overflowed 1/γ (huge g) would silently drop the
+// penalty.  Arguments of restrict pointers, so that the loop vectorises.
+bool uniform_weight_range(std::int64_t begin, std::int64_t end, double floor, double alpha_p_dq, double alpha_c,
+                          double dq, const double* __restrict slope_max, double* __restrict weight) {
+  double bad = 0;
+#pragma omp simd reduction(+ : bad)
+  for (std::int64_t i = begin; i < end; ++i) {
+    const double inv = floor + alpha_p_dq * slope_max[i] + alpha_c * weight[i] / dq;
+    weight[i] = std::sqrt(1 / inv);
+    bad += non_finite(inv) + non_finite(weight[i]);
+  }
+  return bad == 0;
+}
+
+// The zero-crossing measure of a point of sign s against the mean sign of
+// its two neighbours (|P_k| has 1/2 per neighbour; 0 beyond the box) ...
+double crossing_measure(double dq, double s, double sign_ahead, double sign_behind) {
+  return dq * (1 - s * (0.5 * (sign_ahead + sign_behind)));
+}
+// ... scaled and capped at zc_max γ.
+double capped_crossing(double crossing, double scale, double zc_max, double sqrt_gamma) {
+  return std::min(crossing * scale, zc_max * sqrt_gamma * sqrt_gamma);
+}
+
+void capped_crossings_inside(std::int64_t begin, std::int64_t end, std::int64_t lin, double dq, double scale,
+                             double zc_max, const double* __restrict g, const double* __restrict sqrt_gamma,
+                             double* __restrict capped) {
+  for (std::int64_t i = begin; i < end; ++i)
+    capped[i] = capped_crossing(crossing_measure(dq, sign_of(g[i]), sign_of(g[i + lin]), sign_of(g[i - lin])),
+                                scale, zc_max, sqrt_gamma[i]);
+}
+
+// `count` rows of L = Σ_k diag(sqrt γ_k) G_k and M = Σ_k diag(sqrt Cz_k) P_k
+// for one direction k, from its sqrt γ_k (a) and Cz_k: l0 at the row's own
+// point, l_ahead/m_ahead and l_behind/m_behind at its neighbours along the
+// step, where they lie in the box; zc: M has rows (an axis, once the
+// zero-crossing penalty is on).
+void put_rows(std::int64_t count, bool ahead, bool behind, bool zc, const double* __restrict a,
+              const double* __restrict cz, double* __restrict l0, double* __restrict l_ahead,
+              double* __restrict l_behind, double* __restrict m_ahead, double* __restrict m_behind) {
+  for (std::int64_t j = 0; j < count; ++j) {
+    l0[j] -= 2 * a[j];
+    if (ahead) l_ahead[j] = a[j];
+    if (behind) l_behind[j] = a[j];
+    if (zc) {
+      const double b = std::sqrt(cz[j]);
+      if (ahead) m_ahead[j] = 0.5 * b;
+      if (behind) m_behind[j] = -0.5 * b;
+    }
+  }
+}
+
+// values *= factor; false if a product is not finite.
+bool scale_values(double* __restrict values, std::int64_t count, double factor) {
+  double bad = 0;
+#pragma omp simd reduction(+ : bad)
+  for (std::int64_t s = 0; s < count; ++s) {
+    values[s] *= factor;
+    bad += non_finite(values[s]);
+  }
+  return bad == 0;
+}
+
+// Window offsets -n_back..n_ahead of a moving maximum over nmax points: even
+// windows lean ahead, as in ILTpy.
+int window_back(int nmax) { return nmax % 2 ? nmax / 2 : nmax / 2 - 1; }
+int window_ahead(int nmax) { return nmax / 2; }
 
 double blend(int iteration, int start, double rate, double floor, double scale) {
   if (iteration > start) return scale * std::max(std::pow(1 - rate, iteration - start), floor);
@@ -39,31 +112,38 @@ double Schedule::gamma_ratio(int iteration) const {
   return blend(iteration, reg_down, reg_downrate, reg_updmin, reg_upd);
 }
 
-void moving_max(const Grid& grid, const Coords& extent, const Offset& step, int nmax,
+void moving_max(const Grid& grid, const std::vector<Run>& runs, const Coords& extent, const Offset& step, int nmax,
                 const double* v, double* out) {
   if (nmax <= 1) {
     std::copy(v, v + grid.size, out);
     return;
   }
-  // Even windows lean ahead, as in ILTpy.
-  const int n_back = nmax % 2 ? nmax / 2 : nmax / 2 - 1;
-  const int n_ahead = nmax / 2;
+  const int n_back = window_back(nmax), n_ahead = window_ahead(nmax);
   const std::int64_t lin = grid.linear(step);
   const Offset s = step;
   const Coords e = extent;
-  for_each_point(grid, [=](std::int64_t i, const Coords& x) {
-    const Room room = room_along(x, s, e);
-    if (room.ahead < 0) {
-      out[i] = v[i];
-      return;
-    }
-    const std::int64_t first = -std::min<std::int64_t>(n_back, room.behind);
-    const std::int64_t last = std::min<std::int64_t>(n_ahead, room.ahead);
-    // A window reaching past the extent sees zeros there.
-    double m = first > -n_back || last < n_ahead ? 0.0 : -INFINITY;
-    for (std::int64_t o = first; o <= last; ++o) m = std::max(m, v[i + o * lin]);
-    out[i] = m;
-  });
+  for_each_run(
+      grid, runs,
+      [=](std::int64_t begin, std::int64_t end) {
+        // The whole window lies in the box: one vector pass per offset, the
+        // maxima taken in the same order as below.
+        std::fill(out + begin, out + end, -INFINITY);
+        for (std::int64_t o = -n_back; o <= n_ahead; ++o)
+          for (std::int64_t i = begin; i < end; ++i) out[i] = std::max(out[i], v[i + o * lin]);
+      },
+      [=](std::int64_t i, const Coords& x) {
+        const Room room = room_along(x, s, e);
+        if (room.ahead < 0) {
+          out[i] = v[i];
+          return;
+        }
+        const std::int64_t first = -std::min<std::int64_t>(n_back, room.behind);
+        const std::int64_t last = std::min<std::int64_t>(n_ahead, room.ahead);
+        // A window reaching past the extent sees zeros there.
+        double m = first > -n_back || last < n_ahead ? 0.0 : -INFINITY;
+        for (std::int64_t o = first; o <= last; ++o) m = std::max(m, v[i + o * lin]);
+        out[i] = m;
+      });
 }
 
 PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
@@ -96,6 +176,12 @@ PenaltyAssembler::PenaltyAssembler(Grid grid, std::vector<Direction> directions,
     }
   }
   for (const auto& d : gamma_.offsets) gamma_.linear.push_back(grid_.linear(d));
+  for (const auto& d : dirs_) {
+    std::int64_t reach = 1;  // the neighbours of the differences and of the zero-crossing test
+    for (int nmax : {d.c_nmax, d.p_nmax, d.zc_nmax})
+      reach = std::max<std::int64_t>(reach, std::max(window_back(nmax), window_ahead(nmax)));
+    runs_.push_back(runs_along(grid_, d.step, reach));
+  }
   const std::size_t n = static_cast<std::size_t>(grid_.size);
   gamma_.values.assign(gamma_.offsets.size() * n, 0.0);
   sqrt_gamma_.assign(dirs_.size(), std::vector<double>(n));
@@ -121,32 +207,33 @@ bool PenaltyAssembler::uniform_weights(const double* g) {
     const Coords box = grid_.box;
     double* curvature2 = work_.data();
     double* slope2 = work2_.data();
-    for_each_point(grid_, [=](std::int64_t i, const Coords& x) {
-      const Room room = room_along(x, step, box);
-      double curvature = 0, slope = 0;
-      if (room.ahead >= 0) {
-        const double ahead = room.ahead > 0 ? g[i + lin] : 0.0;
-        const double behind = room.behind > 0 ? g[i - lin] : 0.0;
-        curvature = ahead - 2 * g[i] + behind;
-        slope = (ahead - behind) / 2;
-      }
+    // Second and first differences of g along the step; neighbours beyond the
+    // box count as zero, points outside it have none.
+    auto differences = [=](std::int64_t i, double ahead, double behind) {
+      const double curvature = ahead - 2 * g[i] + behind;
+      const double slope = (ahead - behind) / 2;
       curvature2[i] = curvature * curvature;
       slope2[i] = slope * slope;
-    });
+    };
+    for_each_run(
+        grid_, runs_[k],
+        [=](std::int64_t begin, std::int64_t end) {
+          for (std::int64_t i = begin; i < end; ++i) differences(i, g[i + lin], g[i - lin]);
+        },
+        [=](std::int64_t i, const Coords& x) {
+          const Room room = room_along(x, step, box);
+          if (room.ahead < 0)
+            curvature2[i] = slope2[i] = 0;
+          else
+            differences(i, room.ahead > 0 ? g[i + lin] : 0.0, room.behind > 0 ? g[i - lin] : 0.0);
+        });
     std::vector<double>& c = sqrt_gamma_[k];  // scratch before it takes sqrt(γ)
-    moving_max(grid_, grid_.box, dir.step, dir.c_nmax, work_.data(), c.data());
-    moving_max(grid_, grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
+    moving_max(grid_, runs_[k], grid_.box, dir.step, dir.c_nmax, work_.data(), c.data());
+    moving_max(grid_, runs_[k], grid_.box, dir.step, dir.p_nmax, work2_.data(), work_.data());
     const double dq = dir.delta_q;
     const double floor = dir.alpha_0 * std::pow(dq, 5);
     parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
-      int finite_here = 1;
-      for (std::int64_t i = begin; i < end; ++i) {
-        const double inv = floor + dir.alpha_p * dq * work_[i] + dir.alpha_c * c[i] / dq;
-        c[i] = std::sqrt(1 / inv);
-        // An overflowed 1/γ (huge g) would silently drop the penalty: an error too.
-        finite_here &= finite(inv) & finite(c[i]);
-      }
-      if (!finite_here) ok = 0;
+      if (!uniform_weight_range(begin, end, floor, dir.alpha_p * dq, dir.alpha_c, dq, work_.data(), c.data())) ok = 0;
     });
   }
   return ok != 0;
@@ -155,7 +242,6 @@ bool PenaltyAssembler::uniform_weights(const double* g) {
 void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
   const std::int64_t n = grid_.size;
   const double ratio = schedule_.zero_crossing_ratio(iteration);
-  auto sign = [](double v) { return static_cast<double>((v > 0) - (v < 0)); };
   for (std::size_t k = 0; k < dirs_.size(); ++k) {
     const Direction& dir = dirs_[k];
     if (!dir.is_axis) continue;
@@ -166,19 +252,20 @@ void PenaltyAssembler::zero_crossing_weights(const double* g, int iteration) {
     const double scale = 1 / (dir.alpha_d * dq * dq * dq), zc_max = schedule_.zc_max;
     const double* sqrt_gamma = sqrt_gamma_[k].data();
     double* capped = work_.data();
-    for_each_point(grid_, [=](std::int64_t i, const Coords& x) {
-      const Room room = room_along(x, step, box);
-      double crossing = 0;
-      if (room.ahead >= 0) {
-        const double s = sign(g[i]);
-        // mean sign of the two neighbours (|P_k| has 1/2 per neighbour)
-        const double around = 0.5 * ((room.ahead > 0 ? sign(g[i + lin]) : 0.0) +
-                                     (room.behind > 0 ? sign(g[i - lin]) : 0.0));
-        crossing = dq * (1 - s * around);
-      }
-      capped[i] = std::min(crossing * scale, zc_max * sqrt_gamma[i] * sqrt_gamma[i]);  // zc_max γ
-    });
-    moving_max(grid_, grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
+    for_each_run(
+        grid_, runs_[k],
+        [=](std::int64_t begin, std::int64_t end) {
+          capped_crossings_inside(begin, end, lin, dq, scale, zc_max, g, sqrt_gamma, capped);
+        },
+        [=](std::int64_t i, const Coords& x) {
+          const Room room = room_along(x, step, box);
+          double crossing = 0;
+          if (room.ahead >= 0)
+            crossing = crossing_measure(dq, sign_of(g[i]), room.ahead > 0 ? sign_of(g[i + lin]) : 0.0,
+                                        room.behind > 0 ? sign_of(g[i - lin]) : 0.0);
+          capped[i] = capped_crossing(crossing, scale, zc_max, sqrt_gamma[i]);
+        });
+    moving_max(grid_, runs_[k], grid_.shape, dir.step, dir.zc_nmax, work_.data(), work2_.data());
     std::vector<double>& cz = cz_[k];
     parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
       for (std::int64_t i = begin; i < end; ++i) cz[i] = (1 - ratio) * cz[i] + ratio * work2_[i];
@@ -201,26 +288,35 @@ void PenaltyAssembler::add_row_products(std::int64_t begin, std::int64_t end, bo
   double* l = scratch.data();  // l[p * stride + r - block]
   double* m = l + np * stride;
   const Coords box = grid_.box;
-  Coords x;
-  grid_.coords(begin, x);
   for (std::int64_t block = begin; block < end; block += stride) {
     const std::int64_t size = std::min(stride, end - block);
     std::fill(scratch.begin(), scratch.end(), 0.0);
-    for (std::int64_t j = 0; j < size; ++j, grid_.advance(x)) {
-      if (!Grid::inside(x, {0, 0, 0}, box)) continue;  // empty rows of L and M
-      // Row r of L = Σ_k diag(sqrt γ_k) G_k and of M = Σ_k diag(sqrt Cz_k) P_k,
-      // at the row's points 0, +step_k (1 + 2k) and -step_k (2 + 2k).
-      const std::int64_t r = block + j;
-      for (int k = 0; k < ndir; ++k) {
-        const Room room = room_along(x, dirs_[k].step, box);
-        const double a = sqrt_gamma_[k][r];
-        l[j] -= 2 * a;
-        if (room.ahead > 0) l[(1 + 2 * k) * stride + j] = a;
-        if (room.behind > 0) l[(2 + 2 * k) * stride + j] = a;
-        if (zc && dirs_[k].is_axis) {
-          const double b = std::sqrt(cz_[k][r]);
-          if (room.ahead > 0) m[(1 + 2 * k) * stride + j] = 0.5 * b;
-          if (room.behind > 0) m[(2 + 2 * k) * stride + j] = -0.5 * b;
+    // Row r of L = Σ_k diag(sqrt γ_k) G_k and of M = Σ_k diag(sqrt Cz_k) P_k,
+    // at the row's points 0, +step_k (1 + 2k) and -step_k (2 + 2k); direction
+    // by direction, so that interior rows go without bounds checks.
+    for (int k = 0; k < ndir; ++k) {
+      const double* a = sqrt_gamma_[k].data();
+      const double* cz = cz_[k].data();
+      const bool zc_k = zc && dirs_[k].is_axis;
+      // Rows r..r+count-1 (at j of the block), all with the same neighbours.
+      auto rows = [=](std::int64_t j, std::int64_t r, std::int64_t count, bool ahead, bool behind) {
+        const std::int64_t ahead_at = (1 + 2 * k) * stride + j, behind_at = (2 + 2 * k) * stride + j;
+        put_rows(count, ahead, behind, zc_k, a + r, cz + r, l + j, l + ahead_at, l + behind_at, m + ahead_at,
+                 m + behind_at);
+      };
+      const std::vector<Run>& runs = runs_[k];
+      auto run = std::partition_point(runs.begin(), runs.end(), [&](const Run& x) { return x.end <= block; });
+      for (; run != runs.end() && run->begin < block + size; ++run) {
+        const std::int64_t first = std::max(run->begin, block), last = std::min(run->end, block + size);
+        if (run->interior) {
+          rows(first - block, first, last - first, true, true);
+          continue;
+        }
+        Coords x;
+        grid_.coords(first, x);
+        for (std::int64_t r = first; r < last; ++r, grid_.advance(x)) {
+          const Room room = room_along(x, dirs_[k].step, box);
+          if (room.ahead >= 0) rows(r - block, r, 1, room.ahead > 0, room.behind > 0);  // else an empty row
         }
       }
     }
@@ -263,7 +359,10 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   }
   const double kept = ratio == 1.0 ? 0.0 : (1 - ratio) / weight;
   parallel_ranges(size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t s = begin; s < end; ++s) values[s] = kept == 0.0 ? 0.0 : kept * values[s];
+    if (kept == 0.0)
+      std::fill(values + begin, values + end, 0.0);
+    else
+      scale_values(values + begin, end - begin, kept);
   });
 
   // Row r writes only to columns within reach_ of r, so chunks longer than
@@ -292,12 +391,7 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
   });
   std::atomic<int> ok{1};
   parallel_ranges(size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
-    int finite_here = 1;
-    for (std::int64_t s = begin; s < end; ++s) {
-      values[s] *= weight;
-      finite_here &= finite(values[s]);
-    }
-    if (!finite_here) ok = 0;
+    if (!scale_values(values + begin, end - begin, weight)) ok = 0;
   });
   if (!ok) throw NonFinite("Gamma", iteration);
 }

@@ -37,8 +37,10 @@ struct Schedule {
 
 // Moving maximum of v along `step` over the points inside `extent`, window
 // offsets -n_back..n_ahead, points beyond `extent` counting as zero.  Points
-// outside `extent` keep their value.  out must not alias v.
-void moving_max(const Grid& grid, const std::array<std::int64_t, kMaxDim>& extent,
+// outside `extent` keep their value.  `runs` are the grid's runs along `step`
+// (runs_along) for a reach of at least the window's; `extent` is the box or
+// the whole grid.  out must not alias v.
+void moving_max(const Grid& grid, const std::vector<Run>& runs, const std::array<std::int64_t, kMaxDim>& extent,
                 const Offset& step, int nmax, const double* v, double* out);
 
 class PenaltyAssembler {
@@ -78,6 +80,8 @@ class PenaltyAssembler {
   };
   std::vector<Pair> pairs_;
   std::int64_t reach_ = 0;  // largest |linear index| of a row point
+  // Per direction: the grid's runs along it for its widest stencil or window.
+  std::vector<std::vector<Run>> runs_;
 
   StencilMatrix gamma_;
   std::vector<std::vector<double>> sqrt_gamma_;   // per direction: sqrt(γ_k)
