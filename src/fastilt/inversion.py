@@ -26,6 +26,7 @@ from .forward_model import (
 )
 from .parameters import ARRAY_ARGUMENTS, copy_settings, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
+from . import backends
 from .backends import check_solver, compiled_available, select_backend
 from .errors import NonFiniteError
 from .guards.degenerate import warn_uninformative_tau, warn_zero_data
@@ -557,10 +558,8 @@ class IltData:
                     PythonPenalties(model), step, g0, gamma, self.maxloop, self.conv_limit, on_iteration
                 )
             else:
-                from .compiled import run_compiled
-
                 W, Y = self._normal_equations()
-                g, gamma, convergence, Cz = run_compiled(
+                g, gamma, convergence, Cz = backends.compiled.run_compiled(
                     model,
                     W,
                     Y,

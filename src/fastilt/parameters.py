@@ -4,7 +4,7 @@ import copy
 import difflib
 import json
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 
@@ -17,7 +17,8 @@ __all__ = ["default_parameters", "merge_parameters", "read_parameter_file", "cop
 ARRAY_ARGUMENTS = ("kernel", "tau", "dim_ndim", "g_guess", "sigma")
 
 
-_IMMUTABLE = (int, float, complex, str, bytes, type(None), np.generic)
+# Paths too: immutable values (the ``filepath`` of array data is the working directory).
+_IMMUTABLE = (int, float, complex, str, bytes, type(None), np.generic, PurePath)
 
 
 def copy_settings(value):

@@ -7,6 +7,7 @@ Called before anything large is allocated; the byte counts are those of
 (:func:`fastilt.directions.gamma_stencil`) without forming either.
 """
 
+from .. import backends
 from ..forward_model import normal_matrix_pattern
 from .memory import iteration_bytes, require, solve_bytes
 
@@ -27,12 +28,10 @@ def solution_layout(iltdata, backend, solver, w_bandwidth, stencil_reach):
         return "user"
     if backend == "python":
         return "superlu" if w_bandwidth is not None else "python-dense"
-    from ..compiled import solver_for_structure, use_low_rank
-
     n = int(iltdata.Nxtot)
-    if use_low_rank(solver or "auto", n, iltdata._kronecker_form()):
+    if backends.compiled.use_low_rank(solver or "auto", n, iltdata._kronecker_form()):
         return "lowrank"
-    return solver_for_structure(solver or "auto", n, w_bandwidth, stencil_reach)
+    return backends.compiled.solver_for_structure(solver or "auto", n, w_bandwidth, stencil_reach)
 
 
 def require_inversion_memory(iltdata, backend, solver):
