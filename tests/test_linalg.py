@@ -349,7 +349,7 @@ def test_gram_is_symmetric_btb(make, rng):
     np.testing.assert_array_equal(W, W.T)
 
 
-# A column-major B of up to 128 columns goes to fastilt's own kernel (4 x 2
+# A column-major B of up to 128 columns goes to fastilt's own kernel (3 x 3
 # tiles of columns, rows in chunks of 512, a 4-row vector loop): every edge.
 @pytest.mark.parametrize("rows", [1, 3, 4, 5, 511, 512, 513, 1100])
 @pytest.mark.parametrize("cols", [1, 2, 3, 4, 5, 6, 7, 9, 100, 128, 129])
