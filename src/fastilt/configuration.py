@@ -160,7 +160,9 @@ def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
             )
         if tau_i.size < 2:
             raise ValueError(f"tau[{i}] needs at least 2 points, got {tau_i.size}")
-        if base_tau[i] != 0 and tau_i.min() <= 0:
+        # An ascending grid (the rule, checked below) is positive where its first point is.
+        lowest = tau_i[0] if check.is_increasing(tau_i) else tau_i.min()
+        if base_tau[i] != 0 and lowest <= 0:
             k = int(np.argmax(tau_i <= 0))
             raise ValueError(
                 f"tau[{i}] must be positive on a logarithmic axis (kernel {kernels[i].name!r}, "
@@ -286,10 +288,9 @@ def resolve_configuration(data, t, user_t_spec, p):
             compress[i] = False
 
     if p["reg_bc"] is None:
-        reg_bc = np.array([2 if b != 0 else 0 for b in base_tau], dtype=np.int64)
+        reg_bc = [2 if b != 0 else 0 for b in base_tau]
     else:
-        check.check_int(p["reg_bc"], "reg_bc", minimum=0)
-        reg_bc = np.full(ndim, p["reg_bc"], dtype=np.int64)
+        reg_bc = [check.check_int(p["reg_bc"], "reg_bc", minimum=0)] * ndim
 
     s = _per_dimension(p["s"], ndim, None, "s", int)
     if any(si < 1 for si in s):
@@ -369,7 +370,7 @@ def resolve_configuration(data, t, user_t_spec, p):
         "kernel": kernels,
         "compress": compress,
         "base_tau": base_tau,
-        "reg_bc": np.concatenate([reg_bc, np.zeros(ndim * ndim - ndim, dtype=np.int64)]),
+        "reg_bc": np.array(reg_bc + [0] * (ndim * ndim - ndim), dtype=np.int64),
         "s": s,
         "t": [ti.reshape(1, -1) for ti in t],
         "tau": [ti.reshape(-1, 1) for ti in tau],
@@ -389,7 +390,7 @@ def resolve_configuration(data, t, user_t_spec, p):
         "alpha_bc": per_axis["alpha_bc"],
         "alpha_nn": per_axis["alpha_nn"],
         "Delta_Q": delta_q_directions,
-        "c_nmax": _window(p["c_nmax"] * np.ones(ndim), directions, Nx),
-        "p_nmax": _window(p["p_nmax"] * np.ones(ndim), directions, Nx),
-        "zc_nmax": _window(p["zc_nmax"] * np.ones(ndim), directions, Nx),
+        "c_nmax": _window([p["c_nmax"]] * ndim, directions, Nx),
+        "p_nmax": _window([p["p_nmax"]] * ndim, directions, Nx),
+        "zc_nmax": _window([p["zc_nmax"]] * ndim, directions, Nx),
     }

@@ -163,9 +163,18 @@ def as_vector(value, name):
     return array.astype(float).ravel()
 
 
+def is_increasing(values):
+    """Is the 1-D ``values`` strictly increasing (NaN nowhere)?
+
+    By counting the steps up: ``count_nonzero`` is a plain C function, while
+    the first logical reduction (``np.all``) in a process costs ~45 µs more.
+    """
+    return values.size < 2 or np.count_nonzero(values[1:] > values[:-1]) == values.size - 1
+
+
 def check_increasing(values, name, hint=""):
     """``values`` (1-D) must be strictly increasing; ``hint`` is appended to the message."""
-    if not np.all(values[1:] > values[:-1]):
+    if not is_increasing(values):
         steps = np.diff(values)
         k = int(np.argmax(steps <= 0))
         raise ValueError(

@@ -21,7 +21,7 @@ INFORMATIVE = 1e-6
 
 
 def warn_zero_data(data):
-    if not data.any():
+    if not np.count_nonzero(data):  # not data.any(): its first call costs ~30 µs more
         warnings.warn(
             "data are all zero: the inversion gives g = 0 (converged at iteration 0)",
             UserWarning,
