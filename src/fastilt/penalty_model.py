@@ -7,6 +7,7 @@ object, so the two can be compared step by step.
 """
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +121,7 @@ class PenaltyModel:
 
     @property
     def size(self):
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     @property
     def initial_scale(self):
