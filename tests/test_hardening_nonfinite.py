@@ -5,6 +5,8 @@ and NumPy fallback alike) stops at the first NaN or infinite Γ or g with a
 ``NonFiniteError`` naming the iteration and the likely cause, and stores nothing.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,32 @@ def test_tiny_sigma(alt_g):
     sigma[7] = 1e-200
     with pytest.raises(NonFiniteError, match=r"^sigma\[7\] = 1e-200 is so small that the weight 1/sigma² overflows"):
         initialised(sigma=sigma, parameters={"alt_g": alt_g})
+
+
+@pytest.mark.parametrize("core", ["compiled", "numpy"])
+@pytest.mark.parametrize(
+    "values, finite",
+    [
+        (np.linspace(-1, 1, 37), True),
+        (np.full(40, 1e307), True),  # the sum overflows, the values do not
+        (np.array([1.0, np.nan, 2.0]), False),
+        (np.array([np.inf, 1.0]), False),
+        (np.array([-np.inf]), False),
+        (np.zeros(0), True),
+        (np.array(3.0), True),
+        (np.arange(12.0).reshape(3, 4)[:, ::2], True),  # not contiguous
+        (np.array([1e38, np.inf], dtype=np.float32), False),
+    ],
+    ids=["finite", "huge", "nan", "inf", "-inf", "empty", "0-d", "strided", "float32"],
+)
+def test_all_finite_decides_without_warnings(values, finite, core, monkeypatch):
+    from fastilt import validation
+
+    if core == "numpy":
+        monkeypatch.setattr(validation, "_compiled_row_summary", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert validation.all_finite(values) is finite
 
 
 def test_data_near_the_float_maximum():

@@ -8,6 +8,11 @@ import scipy.sparse as sp
 
 from .errors import ArgumentTypeError
 
+try:
+    from ._linalg import row_summary as _compiled_row_summary
+except ImportError:  # built without the extensions: NumPy's sum decides
+    _compiled_row_summary = None
+
 __all__ = [
     "INT32_MIN",
     "INT32_MAX",
@@ -60,12 +65,18 @@ def as_finite_array(value, name, allow_empty=False):
 def all_finite(array):
     """Are all entries of ``array`` finite?
 
-    One pass and no temporary array: a NaN or infinite entry makes the sum NaN
-    or infinite, so a finite sum settles it; only a sum that overflows (or a
-    non-finite entry) takes the entry-wise test.
+    One pass and no temporary array.  A contiguous float64 array goes to the
+    compiled core's one-pass check (no overflow warning for huge finite
+    values, no first NumPy reduction in a process).  Otherwise a NaN or
+    infinite entry makes the sum NaN or infinite, so a finite sum settles
+    it; only a sum that overflows (or a non-finite entry) takes the
+    entry-wise test.
     """
-    # np.add.reduce, not np.sum: the same sum without np.sum's Python wrapper.
-    return bool(np.isfinite(np.add.reduce(array, axis=None))) or bool(np.isfinite(array).all())
+    if _compiled_row_summary is not None and array.dtype == np.float64 and array.flags.c_contiguous:
+        return _compiled_row_summary(array.reshape(1, -1))[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        # np.add.reduce, not np.sum: the same sum without np.sum's Python wrapper.
+        return bool(np.isfinite(np.add.reduce(array, axis=None))) or bool(np.isfinite(array).all())
 
 
 def is_sparse(value):
