@@ -361,6 +361,19 @@ def test_gram_kernel_matches_numpy_at_every_tile_edge(rows, cols, rng):
     np.testing.assert_array_equal(W, W.T)
 
 
+# Columns ending in exact zeros (kernel rows of short tau) are summed only up to
+# their last non-zero: ends inside a group of 4, at a chunk edge, beyond it, none.
+@pytest.mark.parametrize("ends", [[0, 1, 5, 1100], [511, 512, 513, 3, 1100, 7, 0], list(range(0, 1100, 97))])
+def test_gram_kernel_with_zero_tails_matches_numpy(ends, rng):
+    B = np.asfortranarray(rng.standard_normal((1100, len(ends))))
+    for j, end in enumerate(ends):
+        B[end:, j] = 0.0
+    W = _linalg.gram(B)
+    expected = B.T @ B
+    np.testing.assert_allclose(W, expected, rtol=1e-13, atol=1e-13 * np.abs(expected).max())
+    assert np.count_nonzero(W[np.asarray(ends) == 0]) == 0
+
+
 @pytest.mark.parametrize("rows", [1, 3, 5, 513, 1025])
 def test_gram_kernel_rounds_the_same_wherever_the_array_lies(rows, rng):
     # The kernel aligns its loads to the array's address: the sums must not change with it
