@@ -117,6 +117,13 @@ def test_per_axis_number_takes_one_value_per_axis(name):
     np.testing.assert_array_equal(getattr(one, name), getattr(two, name))
 
 
+@pytest.mark.parametrize("name", ["alpha_0", "alpha_bc", "alpha_00", "conv_limit", "sparse_threshold"])
+def test_a_number_beyond_double_and_int64_is_named(name):
+    # Python ints beyond int64 are no numbers NumPy can hold: the message says so (no OverflowError).
+    with pytest.raises(TypeError, match=rf"^{name} must be numeric \(a number or an array of numbers\), got int"):
+        init_with(name, 10**400)
+
+
 @pytest.mark.parametrize("name", ["alpha_00", "zc_max", "conv_limit", "reg_upd", "sparse_threshold"])
 def test_scalar_given_as_a_list(name):
     with pytest.raises(TypeError, match=rf"^{name} must be a single number, got list \[1, 2\]"):

@@ -308,7 +308,7 @@ def resolve_configuration(data, t, user_t_spec, p):
         )
 
     Nx0 = np.array([ti.size for ti in tau])
-    Nx = Nx0 + np.array([int(b) for b in sb])
+    Nx = np.array([ti.size + int(b) for ti, b in zip(tau, sb)])
     Nxtot = math.prod(int(n) for n in Nx)
     Ntau = math.prod(int(n) for n in Nx0)
 

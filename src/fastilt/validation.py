@@ -88,11 +88,15 @@ def is_sparse(value):
     return isinstance(value, (sp.sparray, sp.spmatrix))
 
 
-def _is_plain_number(value):
-    # Python's own float and int (not bool): checked without building an array
-    # or asking the numbers ABCs, which cost more than the check itself in the
-    # many scalar settings of init.
-    return type(value) is float or type(value) is int
+def _is_plain_finite(value):
+    # Python's own finite float, or int in NumPy's int64 range (not bool):
+    # checked without building an array or asking the numbers ABCs, which
+    # cost more than the check itself in the many scalar settings of init.
+    # Anything else (a larger int too, an object array for NumPy) takes the
+    # array checks and their messages.
+    if type(value) is float:
+        return math.isfinite(value)
+    return type(value) is int and -(2**63) <= value < 2**63
 
 
 def check_bool(value, name):
@@ -122,7 +126,7 @@ def check_verbose(value, name="verbose"):
 
 def as_number(value, name):
     """A single finite real number (NumPy scalars and 0-d arrays too); lists are rejected."""
-    if _is_plain_number(value) and math.isfinite(value):
+    if _is_plain_finite(value):
         return float(value)
     scalar = isinstance(value, numbers.Real) or (
         isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) == 0
@@ -134,6 +138,8 @@ def as_number(value, name):
 
 def as_per_axis(value, name, ndim):
     """ILTpy's per-axis numbers: one number for every axis, or a list of ``ndim`` of them."""
+    if _is_plain_finite(value):  # the usual case, without the array checks
+        return np.array([float(value)] * ndim)
     array = as_finite_array(value, name).astype(float)
     if array.ndim == 0:
         return np.array([float(array)] * ndim)
@@ -147,7 +153,7 @@ def as_per_axis(value, name, ndim):
 
 def check_positive(value, name, allow_zero=False):
     """A positive (or non-negative) finite real number, or an array of them."""
-    if _is_plain_number(value) and math.isfinite(value) and (value > 0 or (allow_zero and value == 0)):
+    if _is_plain_finite(value) and (value > 0 or (allow_zero and value == 0)):
         return value
     array = as_finite_array(value, name)
     if np.any(array < 0) or (not allow_zero and np.any(array == 0)):
