@@ -84,18 +84,6 @@ void parallel_ranges(std::int64_t n, std::int64_t threshold, const Body& body) {
   }
 }
 
-// body(i, x) for every point i of the grid with its coordinates x, in
-// parallel_ranges of kParallelChunk.  Coordinates are carried from point to
-// point (coords() divides once per range, not once per point).
-template <typename Body>
-void for_each_point(const Grid& grid, const Body& body) {
-  parallel_ranges(grid.size, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {
-    std::array<std::int64_t, kMaxDim> x;
-    grid.coords(begin, x);
-    for (std::int64_t i = begin; i < end; ++i, grid.advance(x)) body(i, x);
-  });
-}
-
 // Whole steps x can take along +step (ahead) and -step (behind) and stay
 // inside `extent`; both -1 when x itself is outside.  Every component of
 // `step` is -1, 0 or 1 (the regularisation directions: axes and diagonals).
