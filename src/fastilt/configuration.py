@@ -160,14 +160,17 @@ def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
             )
         if tau_i.size < 2:
             raise ValueError(f"tau[{i}] needs at least 2 points, got {tau_i.size}")
-        # An ascending grid (the rule, checked below) is positive where its first point is.
-        lowest = tau_i[0] if check.is_increasing(tau_i) else tau_i.min()
-        if base_tau[i] != 0 and lowest <= 0:
+        ascending = check.is_increasing(tau_i)
+        # An ascending grid (the rule, required below) is positive where its first point is.
+        if base_tau[i] != 0 and (tau_i[0] if ascending else tau_i.min()) <= 0:
             k = int(np.argmax(tau_i <= 0))
             raise ValueError(
                 f"tau[{i}] must be positive on a logarithmic axis (kernel {kernels[i].name!r}, "
                 f"base_tau[{i}] = {base_tau[i]}), but tau[{i}][{k}] = {float(tau_i[k]):g}"
             )
+        if ascending:
+            resolved.append(tau_i)
+            continue
         if kernels[i].name == Identity.name:
             hint = (
                 f"; dimension {i} is not inverted (Identity kernel), so its grid is "
@@ -176,8 +179,7 @@ def _resolve_tau(tau, t, kernels, base_tau, dim_ndim_given=False):
             )
         else:
             hint = f"; the regularisation needs an ascending tau grid (kernel {kernels[i].name!r})"
-        check.check_increasing(tau_i, f"tau[{i}]", hint)
-        resolved.append(tau_i)
+        raise check.not_increasing_error(tau_i, f"tau[{i}]", hint)
     return resolved
 
 

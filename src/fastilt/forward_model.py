@@ -37,6 +37,7 @@ __all__ = [
     "repeated_block",
     "repeated_block_dimensions",
     "apply_per_dimension",
+    "matrix_vector",
     "normal_equations",
     "normal_matrix",
     "normal_projection",

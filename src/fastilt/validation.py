@@ -24,7 +24,8 @@ __all__ = [
     "check_verbose",
     "check_positive",
     "check_fraction",
-    "check_increasing",
+    "is_increasing",
+    "not_increasing_error",
     "as_vector",
     "all_finite",
     "is_sparse",
@@ -189,13 +190,13 @@ def is_increasing(values):
     return values.size < 2 or np.count_nonzero(values[1:] > values[:-1]) == values.size - 1
 
 
-def check_increasing(values, name, hint=""):
-    """``values`` (1-D) must be strictly increasing; ``hint`` is appended to the message."""
-    if not is_increasing(values):
-        steps = np.diff(values)
-        k = int(np.argmax(steps <= 0))
-        raise ValueError(
-            f"{name} must be strictly increasing, but {name}[{k + 1}] = {float(values[k + 1]):g} "
-            f"follows {name}[{k}] = {float(values[k]):g}{hint}"
-        )
-    return values
+def not_increasing_error(values, name, hint=""):
+    """The ``ValueError`` for ``values`` that are not strictly increasing (see :func:`is_increasing`).
+
+    It names the first step that does not go up; ``hint`` is appended.
+    """
+    k = int(np.argmax(np.diff(values) <= 0))
+    return ValueError(
+        f"{name} must be strictly increasing, but {name}[{k + 1}] = {float(values[k + 1]):g} "
+        f"follows {name}[{k}] = {float(values[k]):g}{hint}"
+    )
