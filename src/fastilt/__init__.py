@@ -27,6 +27,7 @@ from .plotting import iltplot  # matplotlib is imported only when a figure is ma
 from .reporting import iltreport
 from .batch import invert_many
 from .build_config import show_config
+from .compat import iltpy_version, set_iltpy_version
 
 # ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
 # thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
@@ -40,6 +41,8 @@ __all__ = [
     "iltreport",
     "invert_many",
     "show_config",
+    "iltpy_version",
+    "set_iltpy_version",
     "IltKernel",
     "Identity",
     "Exponential",
