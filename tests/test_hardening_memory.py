@@ -4,7 +4,12 @@ The limit is set with ``FASTILT_MAX_MEMORY`` so that small problems trigger it
 (the machine's own memory never decides a test).
 """
 
+import os
 import re
+import shlex
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -12,6 +17,7 @@ import pytest
 
 import fastilt as ilt
 from fastilt import _core
+from fastilt.guards import memory
 from fastilt.guards.memory import MEMORY_LIMIT_VARIABLE, available_bytes, format_bytes
 from fastilt.statistics import iltstats
 from reference_cases import initialised_case, reference
@@ -147,9 +153,69 @@ def test_limit_variable_not_a_size(monkeypatch):
 
 
 def test_machine_memory_is_known_here():
-    """Without a limit the machine's available memory applies (Linux: MemAvailable)."""
+    """Without a user limit the machine's available memory, or a tighter process or cgroup limit, applies."""
     available, source = available_bytes()
-    assert source == "available on this machine" and available > 0
+    assert available > 0
+    assert source == "available on this machine" or "limit" in source
+
+
+def run_under_ulimit(kib, script):
+    """``script`` in a fresh Python under ``ulimit -v kib`` (a real process limit, as a user sets it)."""
+    command = f"ulimit -v {kib}; exec {shlex.quote(sys.executable)} -c {shlex.quote(textwrap.dedent(script))}"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    env.pop(MEMORY_LIMIT_VARIABLE, None)
+    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ulimit -v and /proc/self/status: Linux")
+def test_the_address_space_limit_refuses_up_front():
+    """The issue's case: the python backend with maxloop = 10**9 (a 15 GiB convergence list) under
+    ulimit -v 3 GB.  MemAvailable alone lets it through and ``[None] * maxloop`` fails with an empty
+    MemoryError; the process limit refuses it with the estimate before any work."""
+    done = run_under_ulimit(3_000_000, """
+        import numpy as np, fastilt as ilt
+        from fastilt.guards.memory import available_bytes
+        print(available_bytes()[1])
+        t = np.logspace(-3, 0, 50)
+        data = ilt.iltload(data=np.exp(-t / 0.1), t=t)
+        data.init(np.logspace(-4, 1, 30), ilt.Exponential(), parameters={"maxloop": 10**9})
+        try:
+            data.invert(verbose=0, backend="python")
+        except MemoryError as error:
+            print("refused:", error)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("address space left under this process's limit (RLIMIT_AS, ulimit -v)")
+    assert re.search(r"refused: inverting 30 unknowns .* needs at least 14.9 GiB of memory \(the convergence list "
+                     r"\(maxloop = 1000000000\).*more than the \d.* address space left under this process's limit "
+                     r"\(RLIMIT_AS, ulimit -v\)", done.stdout), done.stdout
+
+
+@pytest.mark.parametrize("version,cgroup_line,files", [
+    ("v2", "0::/job\n", {"job/memory.max": "1073741824\n", "job/memory.current": "268435456\n"}),
+    ("v1", "4:memory:/job\n1:cpu:/\n", {"memory/job/memory.limit_in_bytes": "1073741824\n",
+                                        "memory/job/memory.usage_in_bytes": "268435456\n"}),
+    ("v2-container-root", "0::/job\n", {"memory.max": "1073741824\n", "memory.current": "268435456\n"}),
+])
+def test_the_cgroup_limit_is_the_tightest(tmp_path, monkeypatch, version, cgroup_line, files):
+    (tmp_path / "cgroup").write_text(cgroup_line)
+    for name, content in files.items():
+        (tmp_path / "fs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "fs" / name).write_text(content)
+    monkeypatch.setattr(memory, "_PROC_CGROUP", str(tmp_path / "cgroup"))
+    monkeypatch.setattr(memory, "_CGROUP_ROOT", str(tmp_path / "fs"))
+    assert available_bytes() == (768 * 2**20, "left under this container's memory limit (cgroup)")
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "100M")  # a tighter user limit still wins
+    assert available_bytes() == (100 * 2**20, MEMORY_LIMIT_VARIABLE)
+
+
+@pytest.mark.parametrize("content", ["max\n", "9223372036854771712\n"])
+def test_an_unlimited_cgroup_is_no_limit(tmp_path, monkeypatch, content):
+    (tmp_path / "cgroup").write_text("0::/\n")
+    (tmp_path / "memory.max").write_text(content)
+    monkeypatch.setattr(memory, "_PROC_CGROUP", str(tmp_path / "cgroup"))
+    monkeypatch.setattr(memory, "_CGROUP_ROOT", str(tmp_path))
+    assert memory._cgroup_limit() is None
 
 
 def test_format_bytes():

@@ -10,9 +10,15 @@ estimate and the ways out, before any time is spent.  The estimates count only
 what a path must hold (lower bounds: a factor's fill-in beyond the pattern is
 left out), so a refused problem could not have run.
 
-The memory available is ``MemAvailable`` of ``/proc/meminfo`` (or the free
-physical pages) and, if set, the environment variable ``FASTILT_MAX_MEMORY``
-(bytes, or with a suffix: ``"512M"``, ``"8G"``), whichever is smaller.
+The memory available is the tightest of ``MemAvailable`` of ``/proc/meminfo``
+(or the free physical pages), what the process limits leave (``RLIMIT_AS``,
+set by ``ulimit -v``, less the address space in use; ``RLIMIT_DATA`` less the
+data segment), what the container's cgroup leaves (v2 ``memory.max`` less
+``memory.current``, v1 ``memory.limit_in_bytes`` less ``memory.usage_in_bytes``)
+and, if set, the environment variable ``FASTILT_MAX_MEMORY`` (bytes, or with a
+suffix: ``"512M"``, ``"8G"``).  Under a process or cgroup limit MemAvailable
+still shows the whole machine: the allocation would fail seconds later with an
+empty MemoryError, so the limits are compared up front as well.
 """
 
 import os
@@ -36,6 +42,9 @@ _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 _ALWAYS_AVAILABLE = 16 * 2**20
 _VALUE = 8  # bytes of a double
 _ENTRY = 12  # a sparse entry: a double and a 32-bit index
+#: Where the kernel shows this process's control groups and their limits.
+_PROC_CGROUP = "/proc/self/cgroup"
+_CGROUP_ROOT = "/sys/fs/cgroup"
 
 
 def _user_limit():
@@ -67,16 +76,79 @@ def _system_available():
         return None
 
 
+def _process_status(field):
+    """A ``kB`` field of ``/proc/self/status`` (``VmSize``, ``VmData``) in bytes, or None."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(field + b":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _process_limits():
+    """``(bytes left, source)`` under each finite ``RLIMIT_AS``/``RLIMIT_DATA`` (``ulimit -v``/``-d``)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return []
+    left = []
+    for name, field, source in (("RLIMIT_AS", b"VmSize", "address space left under this process's limit "
+                                 "(RLIMIT_AS, ulimit -v)"),
+                                ("RLIMIT_DATA", b"VmData", "data segment left under this process's limit "
+                                 "(RLIMIT_DATA, ulimit -d)")):
+        soft, _ = resource.getrlimit(getattr(resource, name))
+        if soft != resource.RLIM_INFINITY:
+            left.append((max(soft - (_process_status(field) or 0), 0), source))
+    return left
+
+
+def _read_number(path):
+    try:
+        with open(path, "rb") as file:
+            return int(file.read().split()[0])
+    except (OSError, ValueError, IndexError):  # absent, or "max" (no limit)
+        return None
+
+
+def _cgroup_limit():
+    """``(bytes left, source)`` under this process's memory cgroup (v2, else v1), or None."""
+    try:
+        with open(_PROC_CGROUP, "rb") as cgroups:
+            lines = [line.strip().split(b":", 2) for line in cgroups]
+    except OSError:
+        return None
+    for hierarchy, controllers, group in lines:
+        if hierarchy == b"0" and not controllers:  # cgroup v2: one unified hierarchy
+            mount, files = _CGROUP_ROOT, ("memory.max", "memory.current")
+        elif b"memory" in controllers.split(b","):  # cgroup v1: the memory controller's own hierarchy
+            mount, files = f"{_CGROUP_ROOT}/memory", ("memory.limit_in_bytes", "memory.usage_in_bytes")
+        else:
+            continue
+        group = group.decode(errors="replace").strip("/")
+        # inside a container the group's own folder is usually mounted as the root
+        for folder in dict.fromkeys((f"{mount}/{group}".rstrip("/"), mount)):
+            limit, used = (_read_number(f"{folder}/{name}") for name in files)
+            if limit is not None:
+                break
+        if limit is not None and limit < 2**60:  # v1 writes "no limit" as a page-rounded 2**63 - 1
+            return max(limit - (used or 0), 0), "left under this container's memory limit (cgroup)"
+    return None
+
+
 def available_bytes(needed=None):
     """``(bytes, source)`` available to an inversion, or ``(None, None)`` when unknown.
 
-    With ``needed`` below 16 MiB, only a user limit is looked up.
+    The tightest of the user limit (``FASTILT_MAX_MEMORY``), the machine's
+    available memory, the process limits and the cgroup limit.  With
+    ``needed`` below 16 MiB, only a user limit is looked up.
     """
-    system = None if needed is not None and needed < _ALWAYS_AVAILABLE else _system_available()
-    limits = [(value, source) for value, source in (
-        (_user_limit(), MEMORY_LIMIT_VARIABLE),
-        (system, "available on this machine"),
-    ) if value is not None]
+    limits = [(_user_limit(), MEMORY_LIMIT_VARIABLE)]
+    if needed is None or needed >= _ALWAYS_AVAILABLE:
+        limits += [(_system_available(), "available on this machine"), *_process_limits(), _cgroup_limit()]
+    limits = [limit for limit in limits if limit is not None and limit[0] is not None]
     return min(limits) if limits else (None, None)
 
 
