@@ -31,14 +31,36 @@ def test_keys_are_iltpys(stats_run):
     assert set(stats_run) == ILTPY_KEYS == set(STATISTICS_KEYS)
 
 
-def test_noise_is_drawn_like_iltpy(small, stats_run):
-    np.random.seed(1234)
-    expected = [np.random.randn(*small.fit.shape) for _ in range(3)]
+@pytest.fixture
+def follow():
+    """Follow an ILTpy release for one test: ``follow("1.0.0")``."""
+    previous = ilt.iltpy_version()
+    yield ilt.set_iltpy_version
+    ilt.set_iltpy_version(previous)
+
+
+def test_noise_is_drawn_like_iltpy_1_1(small, stats_run):
+    # stats_run follows the default release, 1.1: one default_rng, one draw per sample
+    assert ilt.iltpy_version() == "1.1.0"
+    rng = np.random.default_rng(1234)
+    expected = [rng.standard_normal(small.fit.shape) for _ in range(3)]
     assert len(stats_run["noise_samples"]) == 3
     for drawn, want in zip(stats_run["noise_samples"], expected):
         np.testing.assert_array_equal(drawn, want)
     for sample, noise in zip(stats_run["data_samples"], expected):
         np.testing.assert_array_equal(sample, small.fit + noise)
+
+
+def test_noise_is_drawn_like_iltpy_1_0_when_it_is_followed(small, follow):
+    follow("1.0.0")
+    statistics = iltstats(small, n=2, n_jobs=1, verbose=0, random_seed=1234)
+    np.random.seed(1234)
+    expected = [np.random.randn(*small.fit.shape) for _ in range(2)]
+    for drawn, want in zip(statistics["noise_samples"], expected):
+        np.testing.assert_array_equal(drawn, want)
+    follow("1.1.0")
+    newer = iltstats(small, n=2, n_jobs=1, verbose=0, random_seed=1234)
+    assert not np.array_equal(newer["noise_samples"][0], statistics["noise_samples"][0])
 
 
 def test_same_seed_same_statistics(small, stats_run):

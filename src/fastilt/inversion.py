@@ -32,6 +32,7 @@ from .errors import NonFiniteError
 from .guards.degenerate import warn_uninformative_tau, warn_zero_data
 from .guards.finite import require_finite_input, with_likely_cause
 from .guards.preflight import require_inversion_memory
+from .problem.iltpy_names import add_iltpy_names, solver_type_after_init, solver_type_after_invert
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
 __all__ = ["IltData"]
@@ -69,6 +70,7 @@ def _progress_bar(total):
     return tqdm(total=total, desc="fastilt", unit="it")
 
 
+@add_iltpy_names
 class IltData:
     """Data to invert, the fit settings and, after :meth:`~IltData.invert`, the results.
 
@@ -131,6 +133,20 @@ class IltData:
         After :meth:`invert`: wall time of the iterations in seconds.
     backend : str
         After :meth:`invert`: ``"compiled"`` or ``"python"``.
+    solver_type : str
+        ILTpy's name of the solve, as the ILTpy release followed
+        (:func:`fastilt.iltpy_version`) writes it: after :meth:`init`
+        ``"default-dense"``/``"default-sparse"``; after :meth:`invert`
+        ``"iltpy-default"``, ``"alt_g_<n>"`` or ``"user-defined"`` (ILTpy 1.1),
+        ``"default-dense"``/``"default-sparse"``, ``"alt_g"`` or
+        ``"user-defined"`` (ILTpy 1.0).
+    sparse_kernels : bool
+        After :meth:`init`: whether the sparse form was taken (``K0comp`` and
+        ``W`` sparse; ILTpy 1.1's ``_is_kernel_sparse``).
+
+    ILTpy 1.1's private names of ILTpy 1.0's attributes (``_inverted``,
+    ``_mcomp``, ``_solver_type``, ...) read the same values
+    (:mod:`fastilt.problem.iltpy_names`).
     statistics : dict
         After :meth:`iltstats`: see :func:`fastilt.statistics.iltstats`.
 
@@ -320,7 +336,7 @@ class IltData:
                 require_finite_input(forward[name], name)
 
         # Everything is valid: only now does the object change.
-        for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "g", "fit", "residuals"):
+        for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "Is", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
         self.fit_dict = copy_settings(fit_dict)  # the one copy: nothing the caller holds is kept
         self.__dict__.update({k: v for k, v in self.fit_dict.items() if k not in config})
@@ -330,8 +346,8 @@ class IltData:
         self.dim_ndim = fit_dict["dim_ndim"]
         self.K = K
         self.K_sparsity = sparsity
-        self.solver_type = "default-sparse" if sparse else "default-dense"
-        self._sparse_form = bool(sparse)  # solver_type changes with invert()
+        self.solver_type = solver_type_after_init(sparse)
+        self.sparse_kernels = bool(sparse)  # solver_type changes with invert()
         self.Cz = [np.zeros(1) for _ in config["directions"]]
         self.penalty_model = PenaltyModel.from_attributes(self)
         self.fit_dict_init = {name: getattr(self, name) for name in self.fit_dict}
@@ -361,7 +377,7 @@ class IltData:
         item.data = data.reshape(self.data.shape)
         weights = self.isigma.diagonal() if "isigma" in self.__dict__ else None
         # Sparse kernels: Y from the sparse K0comp, as init formed it (formed once, then shared).
-        sparse_operator = self.K0comp if self._sparse_kernels() else None
+        sparse_operator = self.K0comp if self.sparse_kernels else None
         item.__dict__.update(
             data_terms(compress_data(item.data, self.U), self.kernel_blocks, sparse_operator, weights, self.alt_g)
         )
@@ -402,11 +418,7 @@ class IltData:
     @functools.cached_property
     def K0comp(self):
         """ILTpy's compressed forward operator ``⊗_d B_d``, formed on first use."""
-        return kronecker_operator(self.kernel_blocks, sparse=self._sparse_kernels())
-
-    def _sparse_kernels(self):
-        """Did ``init`` take the sparse form (``K0comp`` and ``W`` sparse)?"""
-        return self._sparse_form
+        return kronecker_operator(self.kernel_blocks, sparse=self.sparse_kernels)
 
     @functools.cached_property
     def W(self):
@@ -416,7 +428,7 @@ class IltData:
         if "isigma" in self.__dict__:
             W = normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
         else:
-            W = kronecker_operator([gram(B) for B in self.kernel_blocks], sparse=self._sparse_kernels())
+            W = kronecker_operator([gram(B) for B in self.kernel_blocks], sparse=self.sparse_kernels)
         require_finite_input(W, "W")
         return W
 
@@ -523,12 +535,7 @@ class IltData:
         solver = check_solver(solver, backend)
         require_inversion_memory(self, backend, solver)
         vprint = print if verbose > 0 else (lambda *a, **k: None)
-        if self.alt_g != 0:
-            self.solver_type = "alt_g"
-        elif callable(solver):
-            self.solver_type = "user-defined"
-        else:
-            self.solver_type = "default-sparse" if self._sparse_kernels() else "default-dense"
+        self.solver_type = solver_type_after_invert(self.alt_g, callable(solver), self.sparse_kernels)
         model = self.penalty_model
         g_guess = None if self.g_guess is None else self.g_guess.copy()
 

@@ -11,25 +11,23 @@ ILTpy, and every re-inversion keeps the weights ``1/sigma``: the spread is that
 of unit noise.  For noise at the level of ``sigma``, scale data and ``sigma``
 so that the noise has unit variance (what ILTpy and fastilt assume anyway).
 
-The noise is drawn exactly as ILTpy 1.0.0 draws it: after
-``np.random.seed(random_seed)`` (when a seed is given) the list
-``[np.random.randn(*fit.shape) for _ in range(n)]`` from NumPy's global random
-state, so a given seed gives the same noise samples in both packages.
+The noise is drawn exactly as the ILTpy release followed
+(:func:`fastilt.iltpy_version`) draws it (:func:`draw_noise`): ILTpy 1.1 from
+``numpy.random.default_rng(random_seed)``, ILTpy 1.0 from NumPy's global random
+state after ``np.random.seed(random_seed)``; a given seed gives the same noise
+samples as that release.
 """
 
-import copy
-import inspect
 import numbers
-import warnings
 
 import numpy as np
 
 from . import validation as check
 from ._logging import get_logger
+from .compat import iltpy_version
 from .guards.memory import require
-from .inversion import RESULT_ATTRIBUTES
 
-__all__ = ["iltstats", "summarise_samples", "STATISTICS_KEYS"]
+__all__ = ["iltstats", "draw_noise", "summarise_samples", "STATISTICS_KEYS"]
 
 logger = get_logger("statistics")
 
@@ -72,35 +70,38 @@ def _check_n_jobs(n_jobs, n):
     return min(n_jobs, n)
 
 
-def _template(iltdata):
-    """A copy of ``iltdata`` without its results: what each re-inversion starts from."""
-    template = copy.copy(iltdata)
-    for name in RESULT_ATTRIBUTES:
-        template.__dict__.pop(name, None)
-    template.inverted = False
-    return copy.deepcopy(template)
+def draw_noise(shape, n, random_seed):
+    """``n`` unit-variance Gaussian noise arrays of ``shape``, drawn as the ILTpy release followed draws them.
 
+    ILTpy 1.1: one ``numpy.random.default_rng(random_seed)``, one
+    ``standard_normal`` draw per sample in order; ILTpy 1.0: NumPy's global
+    random state, seeded with ``random_seed`` when one is given (see
+    :func:`fastilt.iltpy_version`).
 
-def _invert_sample(template, sample, tau, kernel, parameters, solver):
-    """Invert one synthetic data set; module level so that loky can pickle it.
-
-    ``template`` is an initialised IltData (without results).  ``init`` is
-    called on a copy without ``reinitialize``, so every setting of the original
-    ``init`` calls carries over: the fit parameters, ``sigma``, ``dim_ndim``,
-    ``g_guess``; tau and kernel are passed as resolved by the original ``init``.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt
+    >>> from fastilt.statistics import draw_noise
+    >>> previous = fastilt.set_iltpy_version("1.1.0")
+    >>> noise = draw_noise((3,), 2, random_seed=7)
+    >>> rng = np.random.default_rng(7)
+    >>> print(all(np.array_equal(a, rng.standard_normal(3)) for a in noise))
+    True
+    >>> _ = fastilt.set_iltpy_version(previous)
     """
-    work = copy.deepcopy(template)
-    work.data = np.array(sample, dtype=float, copy=True)
-    with warnings.catch_warnings():
-        # The original init already showed its advice (alt_g, base_tau, ...) for these settings.
-        warnings.simplefilter("ignore", UserWarning)
-        work.init(tau, kernel, parameters=parameters)
-    options = {}
-    backend = getattr(template, "backend", None)
-    if backend and "backend" in inspect.signature(work.invert).parameters:
-        options["backend"] = backend  # re-invert the way the original was inverted
-    work.invert(solver=solver, verbose=0, **options)
-    return work.g, work.fit, work.residuals
+    if iltpy_version() == "1.0.0":
+        if random_seed is not None:
+            np.random.seed(random_seed)
+        return [np.random.randn(*shape) for _ in range(n)]
+    rng = np.random.default_rng(random_seed)
+    return [rng.standard_normal(shape) for _ in range(n)]
+
+
+def _invert_sample(item, solver, backend):
+    """Invert one synthetic data set (``IltData.with_data`` of it); module level so that loky can pickle it."""
+    item.invert(solver=solver, verbose=0, backend=backend)
+    return item.g, item.fit, item.residuals
 
 
 def summarise_samples(statistics):
@@ -160,8 +161,8 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     verbose : int, default 1
         joblib's verbosity.
     random_seed : int, optional
-        Seed of NumPy's global random state before the noise is drawn; the same
-        seed gives the same noise as ILTpy's ``iltstats``.
+        Seed of the noise (see :func:`draw_noise`); the same seed gives the
+        same noise as ``iltstats`` of the ILTpy release followed.
 
     Returns
     -------
@@ -233,21 +234,17 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
 
     from joblib import Parallel, delayed
 
-    template = _template(iltdata)
-    tau = [np.array(t, dtype=float) for t in iltdata.tau]
-    kernel = list(iltdata.kernel)
-    parameters = copy.deepcopy(getattr(iltdata, "user_parameters", None))
-
-    if random_seed is not None:
-        np.random.seed(random_seed)
-    noise_samples = [np.random.randn(*fit.shape) for _ in range(n)]
+    noise_samples = draw_noise(fit.shape, n, random_seed)
     data_samples = [fit + noise for noise in noise_samples]
+    # Each sample is what a fresh init of it with the same settings gives: the
+    # kernels, compression and W are shared, only the data side is formed anew.
+    backend = getattr(iltdata, "backend", "auto")  # re-invert the way the original was inverted
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
     # joblib's default backend (loky) unless the caller chose another with
     # joblib.parallel_config(backend=...), e.g. "dask" to run on a cluster.
     results = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_invert_sample)(template, sample, tau, kernel, parameters, solver)
+        delayed(_invert_sample)(iltdata.with_data(sample), solver, backend)
         for sample in data_samples
     )
 

@@ -38,7 +38,7 @@ def require_inversion_memory(iltdata, backend, solver):
     """``MemoryError`` up front when the chosen solution path of ``iltdata`` cannot fit in memory."""
     n = int(iltdata.Nxtot)
     shape = tuple(int(k) for k in iltdata.Nx)
-    w_sparse = iltdata._sparse_kernels()  # K0comp or, for alt_g 0, only W is kept
+    w_sparse = iltdata.sparse_kernels  # K0comp or, for alt_g 0, only W is kept
     # A dense W has n² entries; the pattern of a sparse one follows from the blocks.
     entries, bandwidth = normal_matrix_pattern(iltdata.kernel_blocks) if w_sparse else (n * n, None)
     slots, reach = iltdata.penalty_model.stencil
