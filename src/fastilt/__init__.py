@@ -21,7 +21,7 @@ _os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 from . import _logging  # noqa: F401,E402  (the NullHandler of the "fastilt" logger)
 from ._version import __version__
 from .inversion import IltData
-from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel
+from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel, iltkernel
 from .loading import iltload
 from .plotting import iltplot  # matplotlib is imported only when a figure is made
 from .reporting import iltreport
@@ -44,6 +44,7 @@ __all__ = [
     "iltpy_version",
     "set_iltpy_version",
     "IltKernel",
+    "iltkernel",
     "Identity",
     "Exponential",
     "Diffusion",

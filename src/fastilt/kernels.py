@@ -16,8 +16,11 @@ import copy
 
 import numpy as np
 
+from .compat.versions import iltpy_version
+
 __all__ = [
     "IltKernel",
+    "iltkernel",
     "Identity",
     "Exponential",
     "Diffusion",
@@ -65,11 +68,54 @@ def _imag_rc(f, tau):
     return np.imag(_rc_response(f, tau))
 
 
-class IltKernel:
-    """Base class of all kernels; subclass it for a user-defined kernel.
+class _KernelAttribute:
+    """``name``, ``kernel`` or ``kernel_str`` of a kernel: read-only once it is built.
 
-    A subclass sets three attributes in its ``__init__``, as in ILTpy.  The
-    base class itself is a placeholder meaning "no kernel chosen".
+    ILTpy 1.1 keeps them as ``_name``, ``_kernel`` and ``_kernel_str`` behind
+    read-only properties; ILTpy 1.0 kernels set the public names in their
+    ``__init__``.  Both work here: assignment is accepted while the kernel is
+    being constructed (a 1.0-style subclass) and afterwards only when
+    following ILTpy 1.0.0.  On the class, the attribute gives the class's own
+    value (``Exponential.name == "_exponential_"``).
+    """
+
+    def __set_name__(self, owner, name):
+        self.public = name
+        self.private = "_" + name
+
+    def __get__(self, kernel, owner):
+        source = owner if kernel is None else kernel
+        try:
+            return getattr(source, self.private)
+        except AttributeError:
+            raise AttributeError(f"{owner.__name__} has no attribute {self.public!r}") from None
+
+    def __set__(self, kernel, value):
+        if kernel.__dict__.get("_constructed") and iltpy_version() != "1.0.0":
+            raise AttributeError(
+                f"{self.public!r} of the kernel {type(kernel).__name__} is read-only, as in ILTpy 1.1; "
+                "make a new kernel (fastilt.iltkernel) or follow ILTpy 1.0.0 "
+                "(fastilt.set_iltpy_version('1.0.0'))"
+            )
+        kernel.__dict__[self.private] = value
+
+
+class _KernelType(type):
+    """Marks each kernel as constructed once its ``__init__`` has returned."""
+
+    def __call__(cls, *args, **kwargs):
+        kernel = super().__call__(*args, **kwargs)
+        kernel.__dict__["_constructed"] = True
+        return kernel
+
+
+class IltKernel(metaclass=_KernelType):
+    """Base class of all kernels; subclass it, or call :func:`iltkernel`, for a user-defined kernel.
+
+    A subclass sets three attributes in its ``__init__``, as in ILTpy 1.0
+    (``self.name = ...``) or 1.1 (``self._name = ...``); once built, a kernel's
+    attributes are read-only, as in ILTpy 1.1.  The base class itself is a
+    placeholder meaning "no kernel chosen".
 
     Attributes
     ----------
@@ -106,27 +152,20 @@ class IltKernel:
     ('stretched', (50, 200))
     """
 
-    name = "_IltKernel_"
-    kernel_str = "no kernel"
+    name = _KernelAttribute()
+    kernel = _KernelAttribute()
+    kernel_str = _KernelAttribute()
 
-    def __init__(self):
-        self.name = type(self).name
-        self.kernel = _identity
-        self.kernel_str = type(self).kernel_str
+    _name = "_IltKernel_"
+    _kernel = staticmethod(_identity)
+    _kernel_str = "no kernel"
 
     def __repr__(self):
         return f"{type(self).__name__}(name={self.name!r})"
 
 
 class _BuiltinKernel(IltKernel):
-    """A kernel given by a module-level function and its formula."""
-
-    function = staticmethod(_identity)
-
-    def __init__(self):
-        self.name = type(self).name
-        self.kernel = type(self).function
-        self.kernel_str = type(self).kernel_str
+    """A kernel given by a module-level function and its formula (class attributes)."""
 
     def __deepcopy__(self, memo):
         # What copy.deepcopy makes of it, without the generic reduce and
@@ -136,6 +175,58 @@ class _BuiltinKernel(IltKernel):
         memo[id(self)] = clone
         clone.__dict__.update({key: copy.deepcopy(value, memo) for key, value in self.__dict__.items()})
         return clone
+
+
+def iltkernel(kernel_name, kernel_func, kernel_str=None):
+    """A user-defined kernel class, as ILTpy 1.1's ``iltkernel`` makes it.
+
+    Parameters
+    ----------
+    kernel_name : str
+        The kernel's ``name`` (written into reports).
+    kernel_func : callable
+        ``kernel_func(t, tau)``, called with ``t`` of shape ``(1, Nt)`` and
+        ``tau`` of shape ``(Ntau, 1)``; returns the ``(Ntau, Nt)`` matrix.
+    kernel_str : str, optional
+        The formula written into reports (default: ``kernel_name``).
+
+    Returns
+    -------
+    type
+        A subclass of :class:`IltKernel`: instantiate it to get the kernel.
+
+    Raises
+    ------
+    TypeError
+        ``kernel_name`` or ``kernel_str`` is not a string, or ``kernel_func``
+        is not callable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> Stretched = ilt.iltkernel("stretched", lambda t, tau: np.exp(-t / tau) ** 0.5,
+    ...                           "lambda t, tau: np.exp(-t / tau) ** 0.5")
+    >>> kernel = Stretched()
+    >>> kernel.name, isinstance(kernel, ilt.IltKernel)
+    ('stretched', True)
+    >>> kernel.name = "other"
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'name' of the kernel UserDefinedIltKernel is read-only, as in ILTpy 1.1; ...
+    """
+    kernel_str = kernel_name if kernel_str is None else kernel_str
+    if not isinstance(kernel_name, str):
+        raise TypeError(f"iltkernel: kernel_name must be a string, got {type(kernel_name).__name__}")
+    if not callable(kernel_func):
+        raise TypeError(f"iltkernel: kernel_func must be callable kernel(t, tau), got {type(kernel_func).__name__}")
+    if not isinstance(kernel_str, str):
+        raise TypeError(f"iltkernel: kernel_str must be a string, got {type(kernel_str).__name__}")
+    return type(
+        "UserDefinedIltKernel",
+        (IltKernel,),
+        {"_name": kernel_name, "_kernel": staticmethod(kernel_func), "_kernel_str": kernel_str, "__module__": __name__},
+    )
 
 
 class Identity(_BuiltinKernel):
@@ -157,9 +248,9 @@ class Identity(_BuiltinKernel):
     (40, 6)
     """
 
-    name = "_identity_"
-    function = staticmethod(_identity)
-    kernel_str = "identity: K = I (dimension regularised, not inverted)"
+    _name = "_identity_"
+    _kernel = staticmethod(_identity)
+    _kernel_str = "identity: K = I (dimension regularised, not inverted)"
 
 
 class Exponential(_BuiltinKernel):
@@ -175,9 +266,9 @@ class Exponential(_BuiltinKernel):
            [1.   , 0.607]])
     """
 
-    name = "_exponential_"
-    function = staticmethod(_exponential)
-    kernel_str = "exp(-t / tau)"
+    _name = "_exponential_"
+    _kernel = staticmethod(_exponential)
+    _kernel_str = "exp(-t / tau)"
 
 
 class Diffusion(_BuiltinKernel):
@@ -193,9 +284,9 @@ class Diffusion(_BuiltinKernel):
     array([[1. , 0.1]])
     """
 
-    name = "_diffusion_"
-    function = staticmethod(_diffusion)
-    kernel_str = "exp(-b * D)"
+    _name = "_diffusion_"
+    _kernel = staticmethod(_diffusion)
+    _kernel_str = "exp(-b * D)"
 
 
 class Gaussian(_BuiltinKernel):
@@ -209,9 +300,9 @@ class Gaussian(_BuiltinKernel):
     array([[1.   , 0.607, 0.135]])
     """
 
-    name = "_gaussian_"
-    function = staticmethod(_gaussian)
-    kernel_str = "exp(-t**2 / (2 * tau**2))"
+    _name = "_gaussian_"
+    _kernel = staticmethod(_gaussian)
+    _kernel_str = "exp(-t**2 / (2 * tau**2))"
 
 
 class RealRcKernel(_BuiltinKernel):
@@ -229,9 +320,9 @@ class RealRcKernel(_BuiltinKernel):
     array([[1. , 0.5]])
     """
 
-    name = "_real_rc_kernel_"
-    function = staticmethod(_real_rc)
-    kernel_str = "Re(1 / (1 + 2j * pi * f * tau))"
+    _name = "_real_rc_kernel_"
+    _kernel = staticmethod(_real_rc)
+    _kernel_str = "Re(1 / (1 + 2j * pi * f * tau))"
 
 
 class ImagRcKernel(_BuiltinKernel):
@@ -249,14 +340,14 @@ class ImagRcKernel(_BuiltinKernel):
     array([[ 0. , -0.5]])
     """
 
-    name = "_imag_rc_kernel_"
-    function = staticmethod(_imag_rc)
-    kernel_str = "Im(1 / (1 + 2j * pi * f * tau))"
+    _name = "_imag_rc_kernel_"
+    _kernel = staticmethod(_imag_rc)
+    _kernel_str = "Im(1 / (1 + 2j * pi * f * tau))"
 
 
 #: Kernels that may be named by string, as in ILTpy.
 BUILTIN_KERNELS = {
-    cls.name: cls
+    cls._name: cls
     for cls in (IltKernel, Identity, Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel)
 }
 
@@ -338,12 +429,17 @@ def _defines(kernel, attribute):
     """Whether ``kernel`` sets ``attribute`` itself (not only through IltKernel's placeholders).
 
     ``IltKernel`` carries class-level placeholders for its own name and formula;
-    a user subclass that never sets the attribute (and does not call
-    ``IltKernel.__init__``) must still be reported as missing it, as ILTpy does.
+    a user subclass that never sets the attribute, public (ILTpy 1.0) or
+    private (1.1), must still be reported as missing it, as ILTpy does.
     """
-    if attribute in getattr(kernel, "__dict__", {}):
+    if type(kernel) is IltKernel:  # the placeholder itself: "no kernel chosen"
+        return True
+    names = (attribute, "_" + attribute)
+    if any(name in getattr(kernel, "__dict__", {}) for name in names):
         return True
     for klass in type(kernel).__mro__:
-        if attribute in vars(klass):
-            return klass is not IltKernel
+        if klass is IltKernel:
+            return False
+        if any(name in vars(klass) for name in names):
+            return True
     return False

@@ -7,13 +7,14 @@ Thin re-exports only: scripts written for ILTpy, such as
 
 from . import inversion, kernels
 from .inversion import IltData
-from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel
+from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel, iltkernel
 
 __all__ = [
     "inversion",
     "kernels",
     "IltData",
     "IltKernel",
+    "iltkernel",
     "Identity",
     "Exponential",
     "Diffusion",

@@ -11,10 +11,11 @@ User kernels subclass :class:`IltKernel` exactly as in ILTpy::
             self.kernel_str = "lambda t, tau: np.exp(-t / tau) ** 0.5"
 """
 
-from ..kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel
+from ..kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel, iltkernel
 
 __all__ = [
     "IltKernel",
+    "iltkernel",
     "Identity",
     "Exponential",
     "Diffusion",

@@ -1,5 +1,5 @@
-"""ILTpy-compatible import path ``fastilt.input.loaders`` (``iltload``)."""
+"""``fastilt.input.loaders``: fastilt's earlier spelling of ILTpy's ``iltpy.input.loader``, kept for old scripts."""
 
-from ..loading import iltload
+from .loader import iltload
 
 __all__ = ["iltload"]
