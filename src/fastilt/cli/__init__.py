@@ -1,4 +1,4 @@
-"""The ``fastilt`` command line: ``invert`` an instrument file, ``verify`` an installation, ``info``.
+"""The ``fastilt`` command line: ``run`` or ``compare`` an ILTpy script, ``invert`` an instrument file, ``verify`` an installation, ``info``.
 
 Errors in the input (an unreadable file, a bad option value) end the command
 with exit status 1 and a one-line message naming the culprit; usage errors
@@ -9,11 +9,11 @@ import argparse
 import sys
 
 from .._version import __version__
-from . import info, invert, verify
+from . import compare, info, invert, run, verify
 
 __all__ = ["main"]
 
-COMMANDS = (invert, verify, info)
+COMMANDS = (run, compare, invert, verify, info)
 
 
 def parser():
