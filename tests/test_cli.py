@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,8 @@ pytest.importorskip("matplotlib")  # the figure of `invert`
 INSTRUMENT = Path(__file__).parent / "data" / "instrument"
 
 
-def fastilt_cli(*args, cwd=None):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
+def fastilt_cli(*args, cwd=None, env=None):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg", **(env or {}))
     return subprocess.run([sys.executable, "-m", "fastilt", *map(str, args)], capture_output=True, text=True,
                           timeout=600, cwd=cwd, env=env)
 
@@ -88,11 +89,27 @@ def test_invert_text_folder_needs_a_kernel(tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["--param", "alpha_00"], "--param 'alpha_00': expected KEY=VALUE"),
     (["--param", "no_such_parameter=1"], "no_such_parameter"),
-    (["--tau", "1", "0.1", "20"], "expected 0 < MIN < MAX"),
+    (["--tau", "1", "0.1", "20"], "expected MIN MAX N with 0 < MIN < MAX"),
+    (["--tau", "a", "b", "c"], "--tau a b c: expected MIN MAX N with 0 < MIN < MAX and a whole N >= 2"),
+    (["--noise-sd", "1e-310"], "--noise-sd 1e-310: the data of"),
 ])
 def test_invert_bad_options(tmp_path, args, message):
     done = fastilt_cli("invert", INSTRUMENT / "geospec_ir_bunter", "--out", tmp_path / "out", *args)
     assert done.returncode == 1 and message in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args,env,message", [
+    ([], {"FASTILT_MAX_MEMORY": "1K"}, r"geospec_ir_bunter: inverting 101 unknowns .* needs at least .* more than "
+                                       r"the FASTILT_MAX_MEMORY limit of 1 KiB; use fewer tau points"),
+    (["--param", "alpha_00=1e300"], {}, r"geospec_ir_bunter: Gamma is NaN or infinite at iteration 0; .*No result "
+                                        r"was stored\."),
+], ids=["MemoryError", "NonFiniteError"])
+def test_invert_failures_end_with_one_line(tmp_path, args, env, message):
+    done = fastilt_cli("invert", INSTRUMENT / "geospec_ir_bunter", "--out", tmp_path / "out", *args, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error_lines = [line for line in done.stderr.splitlines() if line.startswith("fastilt invert: error:")]
+    assert len(error_lines) == 1 and re.search(message, error_lines[0]), done.stderr
     assert not (tmp_path / "out").exists()
 
 

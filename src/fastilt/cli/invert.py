@@ -11,11 +11,13 @@ for: g, fit and residuals are in noise units.
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from .. import kernels as builtin_kernels
+from ..errors import NonFiniteError
 from ..loading import iltload
 
 
@@ -85,9 +87,13 @@ def default_tau(t, kernel, n):
 def _tau(data, names, tau):
     """Grids per dimension: ``tau = (min, max, n)`` log-spaced, or :func:`default_tau`; Identity: ``t``."""
     if tau is not None:
-        low, high, n = float(tau[0]), float(tau[1]), int(tau[2])
+        expected = f"--tau {' '.join(map(str, tau))}: expected MIN MAX N with 0 < MIN < MAX and a whole N >= 2"
+        try:
+            low, high, n = float(tau[0]), float(tau[1]), int(tau[2])
+        except ValueError:
+            raise ValueError(expected) from None
         if not 0 < low < high or n < 2:
-            raise ValueError(f"--tau {' '.join(map(str, tau))}: expected 0 < MIN < MAX and N >= 2")
+            raise ValueError(expected)
     n_default = 100 if data.data.ndim == 1 else 40
     grids = []
     for t, name in zip(data.t, names):
@@ -149,7 +155,11 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
     sd = noise_sd(raw) if sd is None else sd
     if not sd > 0:
         raise ValueError(f"--noise-sd {sd}: the noise sd must be positive")
-    data = iltload(data=raw.data / sd, t=raw.t)
+    with np.errstate(over="ignore"):
+        scaled = raw.data / sd
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"--noise-sd {sd}: the data of {path} divided by it overflow; give a larger noise sd")
+    data = iltload(data=scaled, t=raw.t)
     data.filepath = raw.filepath
     data.metadata = dict(raw.metadata, noise_sd=sd, kernels=names)
     data.init(grids if len(grids) > 1 else grids[0],
@@ -159,6 +169,16 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
 
 
 def run(args):
+    """The command; an inversion that runs out of memory or meets NaN/infinity ends with one line, status 1."""
+    try:
+        return _invert_and_report(args)
+    except (MemoryError, NonFiniteError) as error:
+        reason = " ".join(str(error).split()) or "the memory ran out (no estimate was possible)"
+        print(f"fastilt invert: error: {args.path}: {reason}", file=sys.stderr)
+        return 1
+
+
+def _invert_and_report(args):
     data = prepare(args.path, args.kernel, args.tau, args.param, args.noise_sd)
     metadata = data.metadata
     print(f"{args.path}: {metadata.get('format', 'text folder')}, {metadata.get('experiment', 'experiment not stated')}, "

@@ -13,6 +13,7 @@ Identity kernel.
 import numpy as np
 
 from .measurement import TIME_UNITS, Axis, measurement, phased
+from .numbers import header_number
 
 FORMAT = "BES3T"
 DESCRIPTION = "Bruker BES3T EPR data (.DSC + .DTA)"
@@ -49,8 +50,8 @@ def _axis(dsc, letter, source):
     if dsc.get(f"{letter}TYP") != "IDX":
         raise ValueError(f"{source}: {letter}TYP {dsc.get(f'{letter}TYP')!r} is not supported "
                          "(fastilt reads linear IDX axes)")
-    n = int(dsc[f"{letter}PTS"])
-    low, width = float(dsc[f"{letter}MIN"]), float(dsc[f"{letter}WID"])
+    n, low, width = (header_number(dsc.get(f"{letter}{key}"), source, f"{letter}{key}", kind)
+                     for key, kind in (("PTS", int), ("MIN", float), ("WID", float)))
     unit, name = dsc.get(f"{letter}UNI", ""), dsc.get(f"{letter}NAM", letter)
     values = np.linspace(low, low + width, n)
     if unit in TIME_UNITS:

@@ -10,17 +10,21 @@ suffixes n, u, m accepted) or the ``vclist`` (loop counts).  The result is
 (Identity kernel), i.e. a pseudo-2D inversion.
 """
 
+import re
 import warnings
 
 import numpy as np
 
 from ._nmrglue import nmrglue
-from .measurement import Axis, measurement, rotate, zero_order_phase
+from .measurement import Axis, measurement, rotate, unit_scale, zero_order_phase
+from .numbers import header_number
 
 FORMAT = "Bruker TopSpin"
 DESCRIPTION = "Bruker TopSpin pseudo-2D experiment folder (ser + acqus + vdlist or vclist)"
 #: AQ_mod values whose data are complex (re, im) pairs
 _COMPLEX_MODES = (1, 3)
+#: a vdlist entry: a number and an optional time unit (nmrglue's reader turns "5ms" into "5e-3s" and fails)
+_DELAY = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zµ]*)")
 
 
 def _folder(path):
@@ -32,13 +36,33 @@ def recognises(path):
     return (folder / "acqus").is_file() and ((folder / "ser").is_file() or (folder / "fid").is_file())
 
 
-def _variable_list(ng, folder, rows):
+def _delay(text, source, line):
+    """A vdlist entry, ``20.000m`` or ``1.306`` (seconds; suffixes n, u, m, s and ns, us, ms)."""
+    match = _DELAY.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{source}, line {line}: {text!r} is not a delay (expected a number with an "
+                         "optional unit n, u, m or s, e.g. 20m)")
+    return float(match[1]) * (unit_scale(match[2], f"{source}, line {line}") if match[2] else 1.0)
+
+
+def _loop_count(text, source, line):
+    return header_number(text, f"{source}, line {line}", "the loop count", int)
+
+
+def _list_file(path, entry):
+    """The entries of a TopSpin list file, one per non-blank line, each read by ``entry(text, path, line)``."""
+    lines = path.read_text(encoding="latin-1").splitlines()
+    return np.array([entry(line.strip(), path, number)
+                     for number, line in enumerate(lines, start=1) if line.strip()], dtype=float)
+
+
+def _variable_list(folder, rows):
     """The indirect axis: vdlist (delays, s) or vclist (loop counts)."""
     if (folder / "vdlist").is_file():
-        values = np.asarray(ng.bruker.read_vdlist(str(folder)), dtype=float)
+        values = _list_file(folder / "vdlist", _delay)
         axis, source = ("variable delay (vdlist)", "s", "Exponential"), folder / "vdlist"
     elif (folder / "vclist").is_file():
-        values = np.loadtxt(folder / "vclist", ndmin=1)
+        values = _list_file(folder / "vclist", _loop_count)
         axis, source = ("loop count (vclist)", "count", None), folder / "vclist"
     else:
         raise FileNotFoundError(f"{folder}: a pseudo-2D experiment needs its vdlist or vclist, found neither")
@@ -66,7 +90,7 @@ def read(path):
     td = acqus["TD"] // 2
     if data.shape[1] < td:
         raise ValueError(f"{folder / 'ser'}: FIDs of {data.shape[1]} points, but acqus TD = {acqus['TD']}")
-    delays = _variable_list(ng, folder, data.shape[0])
+    delays = _variable_list(folder, data.shape[0])
     fids = ng.bruker.remove_digital_filter(dic, data[:, :td])
     spectra = np.fft.fftshift(np.fft.fft(fids, axis=1), axes=1)
     frequency = np.fft.fftshift(np.fft.fftfreq(spectra.shape[1], d=1.0 / acqus["SW_h"]))

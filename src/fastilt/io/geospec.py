@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from .measurement import Axis, measurement, phased
+from .numbers import table
 
 FORMAT = "GeoSpec"
 DESCRIPTION = "GeoSpec / GIT Systems text export (.txt starting with [GITData])"
@@ -55,7 +56,7 @@ def _number(value):
 
 def read(path):
     text = path.read_text(encoding="latin-1")
-    header, found, table = text.partition("[Data]")
+    header, found, data = text.partition("[Data]")
     if not found:
         raise ValueError(f"{path}: GeoSpec export without a [Data] section")
     sections = _sections(header)
@@ -67,7 +68,8 @@ def read(path):
     if test_type not in _TEST_TYPES:
         supported = ", ".join(f"{k} ({v[0]})" for k, v in _TEST_TYPES.items())
         raise ValueError(f"{path}: GeoSpec TestType {test_type} is not supported; fastilt reads {supported}")
-    rows = np.loadtxt(table.splitlines()[2:], ndmin=2)
+    first_line = header.count("\n") + 3  # the [Data] line, the column titles, then the rows
+    rows = table(data.splitlines()[2:], path, "X Y Real Imaginary", first_line)
     if rows.shape != (int(np.prod(dimensions)), 4):
         raise ValueError(
             f"{path}: Dimensions={','.join(map(str, dimensions))} in the header, but the [Data] "

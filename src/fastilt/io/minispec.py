@@ -4,9 +4,8 @@ The file records neither the experiment nor the phase handling: the amplitude
 is taken as given (real) and the decay is read as a CPMG echo train.
 """
 
-import numpy as np
-
 from .measurement import Axis, measurement
+from .numbers import table
 
 FORMAT = "minispec"
 DESCRIPTION = "Bruker minispec .dps export (index, time in ms, amplitude)"
@@ -17,10 +16,8 @@ def recognises(path):
 
 
 def read(path):
-    try:
-        rows = np.loadtxt(path, delimiter="\t", ndmin=2)
-    except ValueError as error:
-        raise ValueError(f"{path}: not a minispec .dps table of numbers ({error})") from None
+    lines = path.read_text(encoding="latin-1").splitlines()
+    rows = table(lines, path, "index, time in ms, amplitude")
     if rows.shape[1] != 3:
         raise ValueError(f"{path}: expected 3 tab-separated columns (index, time in ms, amplitude), "
                          f"found {rows.shape[1]}")

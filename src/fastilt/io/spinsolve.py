@@ -10,6 +10,7 @@ Read: T1IRT2 (T1-T2), DT2 (D-T2) and T2T2 (T2-T2).
 import numpy as np
 
 from .measurement import Axis, measurement, phased
+from .numbers import header_number, table
 
 FORMAT = "Spinsolve"
 DESCRIPTION = "Magritek Spinsolve folder (acqu.par + T1IRT2.dat / DT2.dat / T2T2.dat)"
@@ -43,16 +44,15 @@ def parameters(path):
     return values
 
 
-def _get(par, key, source):
-    try:
-        return par[key]
-    except KeyError:
-        raise ValueError(f"{source}: parameter {key!r} is missing") from None
+def _get(par, key, source, kind=float):
+    if key not in par:
+        raise ValueError(f"{source}: parameter {key!r} is missing")
+    return header_number(par[key], source, key, kind)
 
 
 def _steps(par, low, high, count, source):
     """``count`` values from ``low`` to ``high`` (ms -> s), log-spaced if ``logspace = "yes"``."""
-    a, b, n = _get(par, low, source) * 1e-3, _get(par, high, source) * 1e-3, int(_get(par, count, source))
+    a, b, n = _get(par, low, source) * 1e-3, _get(par, high, source) * 1e-3, _get(par, count, source, int)
     return np.geomspace(a, b, n) if par.get("logspace") == "yes" else np.linspace(a, b, n)
 
 
@@ -63,7 +63,7 @@ def _inversion_times(par, source):
 
 def _b_values(par, source):
     """b = γ² g² δ² (Δ - δ/3), g linear from 1 mT/m to gradMax (mT/m), δ = lDelta + gradRamp, Δ = bDelta (ms)."""
-    steps = int(_get(par, "nrSteps", source))
+    steps = _get(par, "nrSteps", source, int)
     g = np.linspace(1e-3, _get(par, "gradMax", source) * 1e-3, steps)
     small_delta = (_get(par, "lDelta", source) + _get(par, "gradRamp", source)) * 1e-3
     big_delta = _get(par, "bDelta", source) * 1e-3
@@ -86,11 +86,10 @@ NOTES = {
 
 
 def _rows(path):
-    rows = [np.array(line.replace(",", " ").split(), dtype=float)
-            for line in path.read_text(encoding="latin-1").splitlines() if line.strip()]
-    if not rows or len({row.size for row in rows}) != 1 or rows[0].size % 2:
-        raise ValueError(f"{path}: expected lines of equal, even length (re, im per echo)")
-    return np.array(rows)
+    rows = table(path.read_text(encoding="latin-1").splitlines(), path, "re, im per echo")
+    if rows.shape[1] % 2:
+        raise ValueError(f"{path}: lines of {rows.shape[1]} values, expected an even number (re, im per echo)")
+    return rows
 
 
 def read(path):
@@ -107,7 +106,7 @@ def read(path):
                                 f"{data_file.name} is missing from {folder}")
     indirect, description, suggested, reference = EXPERIMENTS[experiment](par, par_file)
     echo_time = _get(par, "echoTime", par_file) * 1e-6
-    n_echoes = int(_get(par, "nrEchoes", par_file))
+    n_echoes = _get(par, "nrEchoes", par_file, int)
     values = _rows(data_file)
     if values.shape != (indirect.values.size, 2 * n_echoes):
         raise ValueError(
