@@ -28,6 +28,7 @@ from .reporting import iltreport
 from .batch import invert_many
 from .build_config import show_config
 from .compat import iltpy_version, set_iltpy_version
+from .quality import NoiseEstimate, estimate_noise, scale_to_unit_noise
 
 # ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
 # thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
@@ -43,6 +44,9 @@ __all__ = [
     "show_config",
     "iltpy_version",
     "set_iltpy_version",
+    "estimate_noise",
+    "scale_to_unit_noise",
+    "NoiseEstimate",
     "IltKernel",
     "iltkernel",
     "Identity",
