@@ -28,7 +28,7 @@ from .reporting import iltreport
 from .batch import invert_many
 from .build_config import show_config
 from .compat import iltpy_version, set_iltpy_version
-from .quality import NoiseEstimate, estimate_noise, scale_to_unit_noise
+from .quality import Diagnosis, NoiseEstimate, diagnose, estimate_noise, scale_to_unit_noise
 
 # ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
 # thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
@@ -47,6 +47,8 @@ __all__ = [
     "estimate_noise",
     "scale_to_unit_noise",
     "NoiseEstimate",
+    "diagnose",
+    "Diagnosis",
     "IltKernel",
     "iltkernel",
     "Identity",

@@ -156,6 +156,7 @@ def _channels(data, t, imaginary):
     data = np.asarray(data, dtype=float)
     if isinstance(t, (list, tuple)):
         t = t[0]
+    t = None if t is None else np.ravel(t)
     if data.ndim == 0 or data.shape[0] < MIN_POINTS:
         raise ValueError(f"noise estimation needs at least {MIN_POINTS} points along the first axis")
     if not np.all(np.isfinite(data)):
