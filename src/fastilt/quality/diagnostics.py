@@ -34,6 +34,7 @@ import numpy as np
 from scipy import sparse, stats
 
 from ..kernels import Identity
+from .noise import _traces, estimate_noise
 
 __all__ = ["Check", "Diagnosis", "diagnose"]
 
@@ -121,12 +122,6 @@ class Diagnosis:
         return "\n".join(rows)
 
 
-def _traces(array):
-    """Columns along the first axis: shape ``(n, traces)``."""
-    array = np.asarray(array, dtype=float)
-    return array.reshape(array.shape[0], -1, order="F")
-
-
 def _lag1(residuals):
     """Lag-1 autocorrelation along the first axis, pooled over traces, and its two-sided p-value."""
     centred = residuals - residuals.mean(axis=0)
@@ -191,8 +186,6 @@ def _edf(iltdata):
 
 def _noise_advice(sd, data, t):
     """What to change when the residuals are not at unit noise, with the data's own noise level."""
-    from .noise import estimate_noise
-
     try:
         noise = estimate_noise(data, t)
         measured = f" (estimate_noise: {noise.sigma:.3g} by {noise.method})"
@@ -284,7 +277,7 @@ def diagnose(iltdata, noise=1.0):
     noise_units = float(getattr(noise, "sigma", noise))
     sigma = getattr(iltdata, "sigma", None)
     weights = np.asarray(sigma, dtype=float) if sigma is not None and np.size(sigma) > 1 else noise_units
-    residuals = _traces(np.asarray(iltdata.residuals) / weights)
+    residuals = _traces(np.asarray(iltdata.residuals, dtype=float) / weights)
     g = _distribution(iltdata)
     magnitude = np.abs(g).sum()
     done = [c for c in iltdata.convergence if c is not None]
