@@ -73,10 +73,10 @@ def topspin(folder, fids, pulprog="zgvd", lists=None, sw_h=10000.0, delays=None,
         for index, value in (given or {}).items():
             array[index] = value
     acqus = {"TD": 2 * td, "AQ_mod": 3, "SW_h": sw_h, "SFO1": 400.13, "NS": 8, "DECIM": 1, "DSPFVS": 20,
-             "GRPDLY": 0, "BYTORDA": 0, "DTYPA": 2, "PULPROG": f"<{pulprog}>",
+             "GRPDLY": 0, "BYTORDA": 0, "DTYPA": 2, "PULPROG": pulprog,
              "D": [float(v) for v in d], "P": [float(v) for v in p], "L": [int(v) for v in ell]}
     jcamp = {"_coreheader": ["##TITLE= Parameter file, TOPSPIN\t\tVersion 3.6", "##JCAMPDX= 5.0"], "_comments": []}
-    dic = {"acqus": jcamp | acqus, "acqu2s": jcamp | {"TD": rows, "PULPROG": f"<{pulprog}>"}}
+    dic = {"acqus": jcamp | acqus, "acqu2s": jcamp | {"TD": rows, "PULPROG": pulprog}}
     nmrglue.bruker.write(str(folder), dic, fids.astype(complex), write_prog=False, overwrite=True)
     for name, text in (lists or {}).items():
         (folder / name).write_text(text)

@@ -12,26 +12,15 @@ for: g, fit and residuals are in noise units.
 import ast
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from .. import kernels as builtin_kernels
 from ..errors import NonFiniteError
 from ..loading import iltload
+from .experiment_kernels import KERNELS, kernel, negative_g, static_term_grid
 
-
-
-class InversionRecovery(builtin_kernels.IltKernel):
-    """``1 - 2 exp(-t/T1)``: inversion recovery with complete inversion (a user kernel, as in ILTpy)."""
-
-    def __init__(self):
-        self.name = "inversion_recovery"
-        self.kernel = lambda t, tau: 1 - 2 * np.exp(-t / tau)
-        self.kernel_str = "1 - 2 * exp(-t / tau)"
-
-
-KERNELS = ("Exponential", "InversionRecovery", "Diffusion", "Gaussian", "Identity")
 COMPRESS_ABOVE = 5000
 SINGULAR_VALUES = 30
 
@@ -62,19 +51,36 @@ def parse_param(text):
     return key.strip(), value
 
 
-def _kernel(name):
-    return InversionRecovery() if name == "InversionRecovery" else getattr(builtin_kernels, name)()
-
-
 def _kernel_names(path, data, kernels):
     names = kernels or data.metadata.get("kernels")
     if not names:
         raise ValueError(f"{path}: the file states no experiment type; give --kernel ({', '.join(KERNELS)})")
     names = list(names) * data.data.ndim if len(names) == 1 else list(names)
+    if not kernels:
+        for axis in data.metadata.get("axes", []):
+            if axis["kernel"] is None and axis.get("why"):
+                raise ValueError(f"{path}: no relaxation kernel for the {axis['name']} axis ({axis['unit']}): "
+                                 f"{axis['why']}")
     if len(names) != data.data.ndim or None in names:
         raise ValueError(f"{path}: give one --kernel per dimension ({data.data.ndim}) from {', '.join(KERNELS)}; "
                          f"suggested: {names}")
     return names
+
+
+def _static_term(names, grids, parameters, notes):
+    """``sb`` on pseudo-2D data: ILTpy's static baseline is 1D only, so the first grid is extended instead."""
+    if len(names) == 1 or not np.any(parameters.get("sb", False)):
+        return grids
+    del parameters["sb"]
+    extended = static_term_grid(grids[0], names[0])
+    if extended is None:
+        notes.append(f"sb (static baseline) left out: ILTpy's sb is for 1D data, and the {names[0]} kernel "
+                     "has no constant end to carry a static term")
+        return grids
+    notes.append(f"sb (static baseline): ILTpy's sb is for 1D data; on this {len(names)}D data the tau grid of "
+                 f"dimension 1 is extended to {extended[0]:.3g}..{extended[-1]:.3g}, where the {names[0]} kernel "
+                 "is constant, so the amplitude at that end carries the static term")
+    return [extended, *grids[1:]]
 
 
 def default_tau(t, kernel, n):
@@ -142,7 +148,8 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
     ``kernels``: names per dimension (default: the file's suggestion); ``tau``:
     ``(min, max, n)``; ``parameters``: ``KEY=VALUE`` texts; ``sd``: the noise sd
     (default :func:`noise_sd`).  Returns the initialised IltData (its
-    ``metadata`` gains ``noise_sd``).
+    ``metadata`` gains ``noise_sd`` and ``invert_notes``: what the command
+    decided for the user, and the warnings of ``init`` as one line each).
     """
     raw = iltload(data_path=path)
     names = _kernel_names(path, raw, kernels)
@@ -152,6 +159,8 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
     if "compress" not in user:
         fit_parameters.update(compression(raw.data.shape, names))
     fit_parameters.update(user)
+    notes = []
+    grids = _static_term(names, grids, fit_parameters, notes)
     sd = noise_sd(raw) if sd is None else sd
     if not sd > 0:
         raise ValueError(f"--noise-sd {sd}: the noise sd must be positive")
@@ -161,10 +170,13 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
         raise ValueError(f"--noise-sd {sd}: the data of {path} divided by it overflow; give a larger noise sd")
     data = iltload(data=scaled, t=raw.t)
     data.filepath = raw.filepath
-    data.metadata = dict(raw.metadata, noise_sd=sd, kernels=names)
-    data.init(grids if len(grids) > 1 else grids[0],
-              [_kernel(k) for k in names] if len(names) > 1 else _kernel(names[0]),
-              parameters=fit_parameters or None)
+    data.metadata = dict(raw.metadata, noise_sd=sd, kernels=names, invert_notes=notes)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data.init(grids if len(grids) > 1 else grids[0],
+                  [kernel(k) for k in names] if len(names) > 1 else kernel(names[0]),
+                  parameters=fit_parameters or None)
+    notes.extend(" ".join(str(warning.message).split()) for warning in caught)
     return data
 
 
@@ -184,13 +196,22 @@ def _invert_and_report(args):
     print(f"{args.path}: {metadata.get('format', 'text folder')}, {metadata.get('experiment', 'experiment not stated')}, "
           f"data {data.data.shape}; kernels {metadata['kernels']}; "
           f"noise sd {metadata['noise_sd']:.4g} (data divided by it)")
-    data.invert(verbose=1, backend=args.backend)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data.invert(verbose=1, backend=args.backend)
+    for note in [*metadata["invert_notes"], *(" ".join(str(w.message).split()) for w in caught)]:
+        print(f"note: {note}")
     source = Path(data.filepath)
     name = source.stem if source.is_file() else source.name
     out = args.out or Path.cwd() / f"{name}_fastilt"
     out.mkdir(parents=True, exist_ok=True)
     written = data.report(filepath=out / f"{name}.txt", save_arrays=True, parameters_to_file=True)
-    png = _plot(data, out / f"{name}.png", negative_g="inversion" in metadata.get("experiment", ""))
+    g = np.ravel(data.g)[: np.size(data.g) - int(np.any(data.sb))]  # without the 1D static baseline
+    flipped = negative_g(metadata["kernels"], g)
+    if flipped:
+        print(f"note: the figure shows -g: the {metadata['kernels'][0]} kernel fitted a net negative amplitude "
+              "(a recovery read as a decay)")
+    png = _plot(data, out / f"{name}.png", negative_g=flipped)
     for path in [*written.values(), png]:
         if path is not None:
             print(f"written: {path}")

@@ -7,10 +7,11 @@ A reader builds its result with :func:`measurement`; ``iltload`` turns it into a
     the file format and the experiment as the file states it;
 ``axes``
     one ``{"name", "unit", "kernel"}`` per dimension: what the sampling vector
-    ``t[d]`` means, its unit (SI: s, s/m^2, Hz) and the suggested kernel
+    ``t[d]`` means, its unit (SI: s, s/m^2, Hz, G) and the suggested kernel
     (a class name of :mod:`fastilt.kernels`, or ``"InversionRecovery"`` for
-    ``1 - 2 exp(-t/T1)`` (a user kernel of ``fastilt invert``); ``None`` where
-    no kernel fits);
+    ``1 - 2 exp(-t/T1)`` and ``"SaturationRecovery"`` for ``1 - exp(-t/T1)``,
+    user kernels of ``fastilt invert``; ``None`` where no kernel fits, with
+    ``"why"`` saying so);
 ``kernels``, ``parameters``
     the suggested kernels per dimension and fit parameters (e.g. ``sb`` for an
     inversion recovery, which is a constant plus a decay);
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Axis", "measurement", "phased", "rotate", "unit_scale", "zero_order_phase"]
+__all__ = ["Axis", "measurement", "peak_region", "phased", "rotate", "spectral_phase", "unit_scale", "zero_order_phase"]
 
 #: Time-unit suffixes of instrument files and parameter lists, as factors to seconds.
 TIME_UNITS = {"s": 1.0, "m": 1e-3, "ms": 1e-3, "u": 1e-6, "us": 1e-6, "µs": 1e-6, "n": 1e-9, "ns": 1e-9}
@@ -43,12 +44,13 @@ def unit_scale(unit, source):
 
 @dataclass(frozen=True)
 class Axis:
-    """One sampling axis: its values (SI units), name, unit and suggested kernel."""
+    """One sampling axis: its values (SI units), name, unit and suggested kernel (``why`` there is none)."""
 
     values: np.ndarray
     name: str
     unit: str
     kernel: str | None
+    why: str | None = None
 
 
 def zero_order_phase(z, reference, axis=None):
@@ -111,6 +113,33 @@ def zero_order_phase(z, reference, axis=None):
     return np.where((at_reference * np.exp(1j * phi)).real < 0, phi + np.pi, phi) % (2 * np.pi)
 
 
+def peak_region(spectra):
+    """The slice of the strongest peak of a series of spectra (rows): where the magnitude, summed over the
+    rows, stays above a quarter of its height over the baseline (the 10th percentile), around its maximum.
+
+    A quarter rather than half the height: a Lorentzian's half-height region
+    holds only half its integral, and the phase of the rest counts as much."""
+    magnitude = np.abs(spectra).sum(axis=0)
+    top = int(np.argmax(magnitude))
+    baseline = np.percentile(magnitude, 10)
+    below = magnitude < baseline + 0.25 * (magnitude[top] - baseline)
+    low = top - int(np.argmax(below[top::-1])) + 1 if below[:top].any() else 0
+    high = top + int(np.argmax(below[top:])) if below[top:].any() else magnitude.size
+    return slice(low, high)
+
+
+def spectral_phase(spectra, reference):
+    """The zero-order phase of a series of spectra (rows), decided by its strongest peak.
+
+    :func:`zero_order_phase` of the integrals over :func:`peak_region` (the
+    same region in every row), positive at row ``reference``.  The integral of
+    a whole spectrum is its FID's first point: on a broad, weak line it is
+    carried by the baseline offset and dispersive tails, and can give the
+    peak the wrong sign.
+    """
+    return zero_order_phase(spectra[:, peak_region(spectra)].sum(axis=1), reference)
+
+
 def rotate(z, phi):
     """``z * exp(i phi)``: the phased data (real part: signal, imaginary part: noise)."""
     return np.asarray(z, dtype=complex) * np.exp(1j * np.asarray(phi))
@@ -128,7 +157,8 @@ def measurement(path, fmt, experiment, data, axes, *, parameters=None, phase=Non
     metadata = {
         "format": fmt,
         "experiment": experiment,
-        "axes": [{"name": a.name, "unit": a.unit, "kernel": a.kernel} for a in axes],
+        "axes": [{"name": a.name, "unit": a.unit, "kernel": a.kernel} | ({"why": a.why} if a.why else {})
+                 for a in axes],
         "kernels": [a.kernel for a in axes],
         "parameters": dict(parameters or {}),
         "instrument_results": dict(instrument_results or {}),

@@ -30,7 +30,7 @@ def supported_formats():
     Tecmag TNMR binary (.tnt)
     Tecmag TNMR Data Point Listing text export (.txt)
     Bruker minispec .dps export (index, time in ms, amplitude)
-    Bruker TopSpin pseudo-2D experiment folder (ser + acqus + vdlist or vclist)
+    Bruker TopSpin pseudo-2D experiment folder (ser + acqus + vdlist, vclist or difflist)
     Bruker BES3T EPR data (.DSC + .DTA)
     """
     return [reader.DESCRIPTION for reader in READERS]

@@ -1,0 +1,77 @@
+"""Kernels of ``fastilt invert`` by the names the instrument readers suggest (``metadata["kernels"]``).
+
+The built-in kernels of :mod:`fastilt.kernels` plus the two recovery
+experiments, built as user kernels (as ILTpy users write them):
+
+``InversionRecovery``
+    ``1 - 2 exp(-t/T1)``: inversion recovery with complete inversion;
+``SaturationRecovery``
+    ``1 - exp(-t/T1)``: saturation recovery; a static term (imperfect
+    saturation) is the kernel's constant end, T1 below the first delay.
+
+A decay (``Exponential``) fitted to a recovery comes out with negative
+amplitudes; the recovery kernels give positive ones.  :func:`negative_g`
+decides from the kernel and the result whether a figure shows ``-g``.
+"""
+
+import numpy as np
+
+from .. import kernels as builtin_kernels
+
+__all__ = ["KERNELS", "InversionRecovery", "SaturationRecovery", "kernel", "negative_g", "static_term_grid"]
+
+
+class InversionRecovery(builtin_kernels.IltKernel):
+    """``1 - 2 exp(-t/T1)``: inversion recovery with complete inversion (a user kernel, as in ILTpy)."""
+
+    def __init__(self):
+        self.name = "inversion_recovery"
+        self.kernel = lambda t, tau: 1 - 2 * np.exp(-t / tau)
+        self.kernel_str = "1 - 2 * exp(-t / tau)"
+
+
+class SaturationRecovery(builtin_kernels.IltKernel):
+    """``1 - exp(-t/T1)``: saturation recovery (a user kernel)."""
+
+    def __init__(self):
+        self.name = "saturation_recovery"
+        self.kernel = lambda t, tau: 1 - np.exp(-t / tau)
+        self.kernel_str = "1 - exp(-t / tau)"
+
+
+_USER_KERNELS = {"InversionRecovery": InversionRecovery, "SaturationRecovery": SaturationRecovery}
+KERNELS = ("Exponential", *_USER_KERNELS, "Diffusion", "Gaussian", "Identity")
+#: Where each kernel is constant on a log tau grid: a static term's amplitude sits there.
+_CONSTANT_END = {"Exponential": "long", "InversionRecovery": "short", "SaturationRecovery": "short"}
+#: Decades added on that end, so that the kernel is within 1 % of constant over the sampled range.
+_STATIC_DECADES = 2
+
+
+def kernel(name):
+    """A kernel instance by its name in :data:`KERNELS`."""
+    return _USER_KERNELS[name]() if name in _USER_KERNELS else getattr(builtin_kernels, name)()
+
+
+def static_term_grid(grid, name):
+    """``grid`` extended by two decades (same log spacing) on the end where kernel ``name`` is constant.
+
+    ILTpy's static baseline (``sb``) is for 1D data only; on pseudo-2D data the
+    amplitude at that end of the grid carries the static term instead.
+    Returns None for a kernel without such an end.
+    """
+    end = _CONSTANT_END.get(name)
+    if end is None:
+        return None
+    step = np.log10(grid[1] / grid[0])
+    added = 10.0 ** (step * np.arange(1, int(round(_STATIC_DECADES / step)) + 1))
+    return np.concatenate([grid[0] / added[::-1], grid]) if end == "short" else np.concatenate([grid, grid[-1] * added])
+
+
+def negative_g(names, g):
+    """Whether ``-g`` is the distribution to show: a decay kernel fitted with a net negative amplitude.
+
+    A recovery kernel's amplitudes are positive by construction; a decay
+    fitted to a recovery that starts negative (an inversion recovery read as
+    a decay) has a negative net amplitude.
+    """
+    return names[0] == "Exponential" and float(np.sum(g)) < 0
