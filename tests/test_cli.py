@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import fastilt
+from instrument_files import topspin
 
 import nmrglue  # noqa: F401  (the io extra; part of the test extra)
 pytest.importorskip("matplotlib")  # the figure of `invert`
@@ -28,15 +30,17 @@ def test_version():
     assert done.returncode == 0 and done.stdout.strip() == f"fastilt {fastilt.__version__}"
 
 
-@pytest.mark.parametrize("folder,name,extra", [
-    ("geospec_ir_bunter", "IR_bunter", []),
-    ("spinsolve_t1t2_berea", "T1IRT2", ["--tau", "1e-4", "10", "16"]),
+@pytest.mark.parametrize("folder,name,extra,flipped", [
+    ("geospec_ir_bunter", "IR_bunter", [], True),  # a decay kernel fitted to a recovery: net negative
+    ("spinsolve_t1t2_berea", "T1IRT2", ["--tau", "1e-4", "10", "16"], False),  # 1 - 2 exp(-t/T1): positive
 ])
-def test_invert_writes_report_and_figure(tmp_path, folder, name, extra):
+def test_invert_writes_report_and_figure(tmp_path, folder, name, extra, flipped):
     done = fastilt_cli("invert", INSTRUMENT / folder, "--out", tmp_path / "out", *extra)
     assert done.returncode == 0, done.stderr
     assert "kernels" in done.stdout and "noise sd" in done.stdout
     assert "fastilt" in done.stderr  # the progress bar
+    assert "Warning" not in done.stderr  # warnings are the command's own one-line notes (stdout)
+    assert ("note: the figure shows -g: the Exponential kernel fitted a net negative amplitude" in done.stdout) is flipped
     for suffix in (".txt", ".param", ".npz", ".png"):
         assert (tmp_path / "out" / f"{name}{suffix}").stat().st_size > 0
     assert (tmp_path / "out" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -111,6 +115,20 @@ def test_invert_failures_end_with_one_line(tmp_path, args, env, message):
     error_lines = [line for line in done.stderr.splitlines() if line.startswith("fastilt invert: error:")]
     assert len(error_lines) == 1 and re.search(message, error_lines[0]), done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_invert_static_baseline_on_pseudo_2d_data_is_a_note(tmp_path):
+    """ILTpy's sb is 1D only (init warns and drops it): the command extends the grid instead and says so."""
+    t = np.arange(128) / 1e4
+    delays = np.array([0.01, 0.05, 0.2, 0.8, 3.0])
+    fids = np.outer(1 - 0.9 * np.exp(-delays / 0.3), np.exp(2j * np.pi * 1000 * t - t / 1e-3))
+    folder = topspin(tmp_path / "1", fids, "satrect1", {"vdlist": "".join(f"{d}\n" for d in delays)})
+    done = fastilt_cli("invert", folder, "--out", tmp_path / "out", "--tau", "1e-3", "10", "9", "--param", "sb=true")
+    assert done.returncode == 0, done.stderr
+    assert "saturation recovery (T1)" in done.stdout and "'SaturationRecovery', 'Identity'" in done.stdout
+    assert ("note: sb (static baseline): ILTpy's sb is for 1D data; on this 2D data the tau grid of dimension 1 "
+            "is extended to 1e-05..10") in done.stdout
+    assert "Warning" not in done.stderr
 
 
 def test_usage_error():

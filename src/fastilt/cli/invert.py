@@ -67,6 +67,11 @@ def _kernel_names(path, data, kernels):
     return names
 
 
+def one_line(message):
+    """A warning's or error's text on one line."""
+    return " ".join(str(message).split())
+
+
 def _static_term(names, grids, parameters, notes):
     """``sb`` on pseudo-2D data: ILTpy's static baseline is 1D only, so the first grid is extended instead."""
     if len(names) == 1 or not np.any(parameters.get("sb", False)):
@@ -173,10 +178,12 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
     data.metadata = dict(raw.metadata, noise_sd=sd, kernels=names, invert_notes=notes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # init warns that base_tau of a user kernel is unknown; the recovery kernels' grids here are log-spaced
+        warnings.filterwarnings("ignore", "base_tau must be set for user-defined kernels", UserWarning)
         data.init(grids if len(grids) > 1 else grids[0],
                   [kernel(k) for k in names] if len(names) > 1 else kernel(names[0]),
                   parameters=fit_parameters or None)
-    notes.extend(" ".join(str(warning.message).split()) for warning in caught)
+    notes.extend(one_line(warning.message) for warning in caught)
     return data
 
 
@@ -185,7 +192,7 @@ def run(args):
     try:
         return _invert_and_report(args)
     except (MemoryError, NonFiniteError) as error:
-        reason = " ".join(str(error).split()) or "the memory ran out (no estimate was possible)"
+        reason = one_line(error) or "the memory ran out (no estimate was possible)"
         print(f"fastilt invert: error: {args.path}: {reason}", file=sys.stderr)
         return 1
 
@@ -199,7 +206,7 @@ def _invert_and_report(args):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         data.invert(verbose=1, backend=args.backend)
-    for note in [*metadata["invert_notes"], *(" ".join(str(w.message).split()) for w in caught)]:
+    for note in [*metadata["invert_notes"], *(one_line(warning.message) for warning in caught)]:
         print(f"note: {note}")
     source = Path(data.filepath)
     name = source.stem if source.is_file() else source.name
