@@ -33,6 +33,8 @@ def add_parser(commands):
     sub.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                      help="fit parameter (repeatable), e.g. alpha_00=5, sb=true, alt_g=6")
     sub.add_argument("--noise-sd", type=float, help="noise sd of the data (default: estimated)")
+    sub.add_argument("--drop-empty-traces", action="store_true",
+                     help="leave out traces that are all zero (an aborted acquisition); always left out of the noise sd")
     sub.add_argument("--backend", choices=("auto", "compiled", "python"), default="auto")
     sub.add_argument("--out", type=Path, help="output folder (default: ./<name>_fastilt)")
     sub.set_defaults(run=run)
@@ -125,9 +127,30 @@ def compression(shape, names):
 
 
 def noise_sd(data):
-    """``std(diff(x)) / sqrt(2)`` along the first axis of the imaginary part (or of the data)."""
+    """``std(diff(x)) / sqrt(2)`` along the first axis of the imaginary part (or of the data).
+
+    Traces the reader found all zero (``metadata["empty_traces"]``, never
+    acquired) are left out: their zero differences would pull the estimate down.
+    """
     x = data.metadata.get("imaginary", data.data)
+    x = np.delete(x, data.metadata.get("empty_traces", []), axis=-1)
     return float(np.std(np.diff(x, axis=0)) / np.sqrt(2))
+
+
+def _drop_empty_traces(raw, notes):
+    """``raw`` without the traces (last dimension) the reader found all zero (``--drop-empty-traces``)."""
+    empty = raw.metadata.get("empty_traces", [])
+    if not empty:
+        notes.append("--drop-empty-traces: the file has no empty traces")
+        return raw
+    keep = np.setdiff1d(np.arange(raw.data.shape[-1]), empty)
+    kept = iltload(data=raw.data[..., keep], t=[*raw.t[:-1], np.ravel(raw.t[-1])[keep]])
+    kept.filepath = raw.filepath
+    kept.metadata = dict(raw.metadata, empty_traces=[])
+    if "imaginary" in raw.metadata:
+        kept.metadata["imaginary"] = raw.metadata["imaginary"][..., keep]
+    notes.append(f"--drop-empty-traces: {len(empty)} empty traces left out of the inversion, {keep.size} inverted")
+    return kept
 
 
 def _plot(data, png, negative_g):
@@ -147,16 +170,20 @@ def _plot(data, png, negative_g):
     return png
 
 
-def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
+def prepare(path, kernels=None, tau=None, parameters=(), sd=None, drop_empty_traces=False):
     """The instrument data of ``path`` scaled to unit noise and initialised as ``fastilt invert`` does.
 
     ``kernels``: names per dimension (default: the file's suggestion); ``tau``:
     ``(min, max, n)``; ``parameters``: ``KEY=VALUE`` texts; ``sd``: the noise sd
-    (default :func:`noise_sd`).  Returns the initialised IltData (its
+    (default :func:`noise_sd`); ``drop_empty_traces``: leave out the traces the
+    reader found all zero.  Returns the initialised IltData (its
     ``metadata`` gains ``noise_sd`` and ``invert_notes``: what the command
     decided for the user, and the warnings of ``init`` as one line each).
     """
+    notes = []
     raw = iltload(data_path=path)
+    if drop_empty_traces:
+        raw = _drop_empty_traces(raw, notes)
     names = _kernel_names(path, raw, kernels)
     grids = _tau(raw, names, tau)
     fit_parameters = dict(raw.metadata.get("parameters", {}))
@@ -164,7 +191,6 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None):
     if "compress" not in user:
         fit_parameters.update(compression(raw.data.shape, names))
     fit_parameters.update(user)
-    notes = []
     grids = _static_term(names, grids, fit_parameters, notes)
     sd = noise_sd(raw) if sd is None else sd
     if not sd > 0:
@@ -198,7 +224,7 @@ def run(args):
 
 
 def _invert_and_report(args):
-    data = prepare(args.path, args.kernel, args.tau, args.param, args.noise_sd)
+    data = prepare(args.path, args.kernel, args.tau, args.param, args.noise_sd, args.drop_empty_traces)
     metadata = data.metadata
     print(f"{args.path}: {metadata.get('format', 'text folder')}, {metadata.get('experiment', 'experiment not stated')}, "
           f"data {data.data.shape}; kernels {metadata['kernels']}; "

@@ -7,7 +7,13 @@ only later dimensions can be left un-inverted.  Complex traces are phased one
 trace (column) at a time, the phase drifts between scans, with
 :func:`~fastilt.io.measurement.zero_order_phase`.  Time axes are converted to
 seconds; an index axis (``YUNI 'index'``, e.g. repeated scans) gets the
-Identity kernel.
+Identity kernel.  A field (G, mT, T) or frequency axis gets no relaxation
+kernel: a field sweep or a spectrum is no relaxation curve.
+
+The experiment is labelled as the descriptor's ``EXPT`` states it (``PLS``:
+pulsed, ``CW``: continuous wave).  Traces (columns) that are all zero, the
+planned scans an aborted acquisition never recorded, are listed in
+``metadata["empty_traces"]`` and left out of noise estimates.
 """
 
 import numpy as np
@@ -20,6 +26,12 @@ DESCRIPTION = "Bruker BES3T EPR data (.DSC + .DTA)"
 
 _ITEM_TYPES = {"D": "f8", "F": "f4", "I": "i4", "S": "i2", "C": "i1"}
 _BYTE_ORDER = {"BIG": ">", "LIT": "<"}
+#: EXPT of the standard parameter layer -> the experiment's label
+_EXPERIMENTS = {"PLS": "pulsed EPR trace", "CW": "CW EPR spectrum"}
+_FIELD = "a magnetic-field sweep is a spectrum, not a relaxation curve: there is no relaxation kernel to invert"
+_FREQUENCY = "a frequency axis is a spectrum, not a relaxation curve: there is no relaxation kernel to invert"
+_NO_RELAXATION = {"G": _FIELD, "mT": _FIELD, "T": _FIELD, "Hz": _FREQUENCY, "kHz": _FREQUENCY,
+                  "MHz": _FREQUENCY, "GHz": _FREQUENCY}
 
 
 def _companion(path, suffix):
@@ -58,7 +70,15 @@ def _axis(dsc, letter, source):
         return Axis(values * TIME_UNITS[unit], name, "s", "Exponential")
     if unit == "index":
         return Axis(values, name, "index", "Identity")
-    return Axis(values, name, unit, None)
+    why = _NO_RELAXATION.get(unit, f"an axis in {unit!r} is not a time axis")
+    return Axis(values, name, unit, None, why=why)
+
+
+def _empty_traces(z, shape):
+    """Indices of the traces (columns of a 2D data set) that are exactly zero: never acquired."""
+    if len(shape) < 2:
+        return []
+    return [int(i) for i in np.flatnonzero(~z.reshape(shape, order="F").any(axis=0))]
 
 
 def read(path):
@@ -84,12 +104,19 @@ def read(path):
                          "the file is truncated or does not belong to this descriptor")
     # x varies fastest in the file: Fortran order gives (x, y), the inverted time axis first
     values = np.fromfile(dta_file, dtype=dtype).astype(float)
+    z = values + 0j if not complex_data else values[0::2] + 1j * values[1::2]
     header = {key: dsc[key] for key in ("EXPT", "MWFQ", "TITL", "DATE", "TIME") if key in dsc}
-    notes = ["a two-pulse echo forms at 2*tau: for a Hahn echo decay the decay variable is 2 * t"]
+    expt = dsc.get("EXPT")
+    experiment = _EXPERIMENTS.get(expt, f"EPR data (EXPT {expt!r})" if expt else "EPR data (EXPT not stated)")
+    notes = []
+    if expt == "PLS" and axes[0].unit == "s":
+        notes.append("a two-pulse echo forms at 2*tau: for a Hahn echo decay the decay variable is 2 * t")
+    empty = _empty_traces(z, shape)
+    if empty:
+        notes.append(f"{len(empty)} of {shape[1]} traces are all zero (indices {empty[0]}..{empty[-1]}): planned "
+                     "but not acquired (an aborted acquisition); left out of noise estimates")
+    record = dict(header=header, notes=notes, empty_traces=empty)
     if not complex_data:
-        return measurement(dta_file, FORMAT, "pulsed EPR trace", values.reshape(shape, order="F"), axes,
-                           header=header, notes=notes)
-    z = (values[0::2] + 1j * values[1::2]).reshape(shape, order="F")
-    real, imaginary, phase = phased(z, 0, axis=0)
-    return measurement(dta_file, FORMAT, "pulsed EPR trace", real, axes, phase=phase,
-                       imaginary=imaginary, header=header, notes=notes)
+        return measurement(dta_file, FORMAT, experiment, values.reshape(shape, order="F"), axes, **record)
+    real, imaginary, phase = phased(z.reshape(shape, order="F"), 0, axis=0)
+    return measurement(dta_file, FORMAT, experiment, real, axes, phase=phase, imaginary=imaginary, **record)

@@ -21,7 +21,11 @@ A reader builds its result with :func:`measurement`; ``iltload`` turns it into a
 ``instrument_results``
     the instrument's own analysis, where the file reports one;
 ``header``
-    the file's acquisition parameters as read.
+    the file's acquisition parameters as read;
+``empty_traces``
+    (only where there are some) the indices along the last dimension of
+    traces that are all zero: planned but never acquired (an aborted
+    acquisition), left out of noise estimates.
 """
 
 from dataclasses import dataclass
@@ -146,7 +150,7 @@ def rotate(z, phi):
 
 
 def measurement(path, fmt, experiment, data, axes, *, parameters=None, phase=None, imaginary=None,
-                instrument_results=None, header=None, notes=()):
+                instrument_results=None, header=None, notes=(), empty_traces=()):
     """The ``iltload`` record of one instrument file: data, sampling vectors and metadata."""
     data = np.asarray(data, dtype=float)
     if data.shape != tuple(axis.values.size for axis in axes):
@@ -165,6 +169,8 @@ def measurement(path, fmt, experiment, data, axes, *, parameters=None, phase=Non
         "header": dict(header or {}),
         "notes": list(notes),
     }
+    if len(empty_traces):
+        metadata["empty_traces"] = list(empty_traces)
     if phase is not None:
         metadata["phase_deg"] = np.degrees(phase)
         metadata["imaginary"] = np.asarray(imaginary, dtype=float)
