@@ -136,12 +136,16 @@ def test_usage_error():
     assert done.returncode == 2 and "path" in done.stderr
 
 
-def test_verify_passes_on_this_build():
-    done = fastilt_cli("verify", "--case", "1d_diffusion", "--case", "pseudo2d_exponential_8x128")
+@pytest.mark.parametrize(("full", "rows"), [(False, 3), (True, 4)])
+def test_verify_passes_on_this_build(full, rows):
+    # The python backend on the slow case only with --full (it took ILTpy 4.6 s).
+    cases = ["--case", "1d_diffusion", "--case", "pseudo2d_exponential_8x128"]
+    done = fastilt_cli("verify", *cases, *(["--full"] if full else []))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert sum(line.endswith("  ok") for line in lines) == 4  # 2 cases x 2 backends
-    assert lines[-1] == "4 passed, 0 failed"
+    assert sum(line.endswith("  ok") for line in lines) == rows
+    assert ("left out of 1 slow cases (pseudo2d_exponential_8x128)" in done.stdout) is not full
+    assert lines[-1] == f"{rows} passed, 0 failed"
 
 
 def test_info():
