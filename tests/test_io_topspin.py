@@ -106,7 +106,7 @@ def test_saturation_recovery_gets_a_static_term_on_pseudo_2d_data(tmp_path):
     assert not np.any(data.sb)
     tau = np.ravel(data.tau[0])
     np.testing.assert_allclose(tau, np.logspace(-5, 1, 13))  # 9 points, half a decade apart, and 4 more
-    assert data.kernel[0].name == "saturation_recovery"
+    assert data.kernel[0].name == "_saturation_recovery_"
     notes = data.metadata["invert_notes"]
     assert any(note.startswith("sb (static baseline): ILTpy's sb is for 1D data; on this 2D data the tau grid of "
                                "dimension 1 is extended to 1e-05..10") for note in notes), notes

@@ -22,6 +22,7 @@ from . import _logging  # noqa: F401,E402  (the NullHandler of the "fastilt" log
 from ._version import __version__
 from .inversion import IltData
 from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, ImagRcKernel, RealRcKernel, iltkernel
+from .kernels import InversionRecovery, SaturationRecovery
 from .loading import iltload
 from .plotting import iltplot  # matplotlib is imported only when a figure is made
 from .reporting import iltreport
@@ -57,4 +58,6 @@ __all__ = [
     "Gaussian",
     "RealRcKernel",
     "ImagRcKernel",
+    "InversionRecovery",
+    "SaturationRecovery",
 ]

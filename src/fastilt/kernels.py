@@ -27,6 +27,8 @@ __all__ = [
     "Gaussian",
     "RealRcKernel",
     "ImagRcKernel",
+    "InversionRecovery",
+    "SaturationRecovery",
     "BUILTIN_KERNELS",
     "LOG_AXIS_KERNELS",
     "kernel_from_spec",
@@ -53,6 +55,14 @@ def _diffusion(b, d):
 
 def _gaussian(t, tau):
     return _exp_in_place(-(t**2) * (1 / tau) ** 2 / 2)
+
+
+def _inversion_recovery(t, tau):
+    return 1 - 2 * np.exp(-t / tau)
+
+
+def _saturation_recovery(t, tau):
+    return 1 - np.exp(-t / tau)
 
 
 def _rc_response(f, tau):
@@ -345,15 +355,56 @@ class ImagRcKernel(_BuiltinKernel):
     _kernel_str = "Im(1 / (1 + 2j * pi * f * tau))"
 
 
+class InversionRecovery(_BuiltinKernel):
+    """Inversion recovery ``1 - 2 exp(-t / T1)`` (complete inversion); fastilt's, not an ILTpy kernel.
+
+    A decay (:class:`Exponential`) fitted to an inversion recovery gives
+    negative amplitudes; this kernel gives positive ones.  The instrument
+    readers suggest it for inversion-recovery experiments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> np.round(ilt.InversionRecovery().kernel(np.array([[0.0, 1.0]]), np.array([[1.0]])), 3)
+    array([[-1.   ,  0.264]])
+    """
+
+    _name = "_inversion_recovery_"
+    _kernel = staticmethod(_inversion_recovery)
+    _kernel_str = "1 - 2 * exp(-t / tau)"
+
+
+class SaturationRecovery(_BuiltinKernel):
+    """Saturation recovery ``1 - exp(-t / T1)``; fastilt's, not an ILTpy kernel.
+
+    A static term (imperfect saturation) is the kernel's constant end, T1
+    below the first delay.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastilt as ilt
+    >>> np.round(ilt.SaturationRecovery().kernel(np.array([[0.0, 1.0]]), np.array([[1.0]])), 3)
+    array([[0.   , 0.632]])
+    """
+
+    _name = "_saturation_recovery_"
+    _kernel = staticmethod(_saturation_recovery)
+    _kernel_str = "1 - exp(-t / tau)"
+
+
 #: Kernels that may be named by string, as in ILTpy.
 BUILTIN_KERNELS = {
     cls._name: cls
-    for cls in (IltKernel, Identity, Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel)
+    for cls in (IltKernel, Identity, Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel,
+                InversionRecovery, SaturationRecovery)
 }
 
 #: Built-in kernels whose tau axis is logarithmic (base_tau = 1).
 LOG_AXIS_KERNELS = frozenset(
-    cls.name for cls in (Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel)
+    cls.name for cls in (Exponential, Diffusion, Gaussian, RealRcKernel, ImagRcKernel, InversionRecovery,
+                         SaturationRecovery)
 )
 
 #: Built-in kernels for which a tau grid can be generated from t.

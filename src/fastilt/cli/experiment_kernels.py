@@ -1,13 +1,8 @@
 """Kernels of ``fastilt invert`` by the names the instrument readers suggest (``metadata["kernels"]``).
 
-The built-in kernels of :mod:`fastilt.kernels` plus the two recovery
-experiments, built as user kernels (as ILTpy users write them):
-
-``InversionRecovery``
-    ``1 - 2 exp(-t/T1)``: inversion recovery with complete inversion;
-``SaturationRecovery``
-    ``1 - exp(-t/T1)``: saturation recovery; a static term (imperfect
-    saturation) is the kernel's constant end, T1 below the first delay.
+The kernels of :mod:`fastilt.kernels`, among them fastilt's two recovery
+kernels (:class:`~fastilt.kernels.InversionRecovery`,
+:class:`~fastilt.kernels.SaturationRecovery`), which are no ILTpy kernels.
 
 A decay (``Exponential``) fitted to a recovery comes out with negative
 amplitudes; the recovery kernels give positive ones.  :func:`negative_g`
@@ -18,29 +13,11 @@ import numpy as np
 
 from .. import kernels as builtin_kernels
 
-__all__ = ["KERNELS", "InversionRecovery", "SaturationRecovery", "kernel", "negative_g", "static_term_grid"]
+__all__ = ["KERNELS", "kernel", "negative_g", "static_term_grid"]
 
 
-class InversionRecovery(builtin_kernels.IltKernel):
-    """``1 - 2 exp(-t/T1)``: inversion recovery with complete inversion (a user kernel, as in ILTpy)."""
-
-    def __init__(self):
-        self.name = "inversion_recovery"
-        self.kernel = lambda t, tau: 1 - 2 * np.exp(-t / tau)
-        self.kernel_str = "1 - 2 * exp(-t / tau)"
-
-
-class SaturationRecovery(builtin_kernels.IltKernel):
-    """``1 - exp(-t/T1)``: saturation recovery (a user kernel)."""
-
-    def __init__(self):
-        self.name = "saturation_recovery"
-        self.kernel = lambda t, tau: 1 - np.exp(-t / tau)
-        self.kernel_str = "1 - exp(-t / tau)"
-
-
-_USER_KERNELS = {"InversionRecovery": InversionRecovery, "SaturationRecovery": SaturationRecovery}
-KERNELS = ("Exponential", *_USER_KERNELS, "Diffusion", "Gaussian", "Identity")
+_RECOVERY = ("InversionRecovery", "SaturationRecovery")
+KERNELS = ("Exponential", *_RECOVERY, "Diffusion", "Gaussian", "Identity")
 #: Where each kernel is constant on a log tau grid: a static term's amplitude sits there.
 _CONSTANT_END = {"Exponential": "long", "InversionRecovery": "short", "SaturationRecovery": "short"}
 #: Decades added on that end, so that the kernel is within 1 % of constant over the sampled range.
@@ -49,7 +26,7 @@ _STATIC_DECADES = 2
 
 def kernel(name):
     """A kernel instance by its name in :data:`KERNELS`."""
-    return _USER_KERNELS[name]() if name in _USER_KERNELS else getattr(builtin_kernels, name)()
+    return getattr(builtin_kernels, name)()
 
 
 def static_term_grid(grid, name):

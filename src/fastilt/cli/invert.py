@@ -204,8 +204,6 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None, drop_empty_tra
     data.metadata = dict(raw.metadata, noise_sd=sd, kernels=names, invert_notes=notes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        # init warns that base_tau of a user kernel is unknown; the recovery kernels' grids here are log-spaced
-        warnings.filterwarnings("ignore", "base_tau must be set for user-defined kernels", UserWarning)
         data.init(grids if len(grids) > 1 else grids[0],
                   [kernel(k) for k in names] if len(names) > 1 else kernel(names[0]),
                   parameters=fit_parameters or None)
