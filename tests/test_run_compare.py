@@ -135,3 +135,16 @@ def test_compare_says_when_the_script_fails(folder, stand_in_iltpy):
     done = fastilt_cli("compare", "script.py", "12", "5", cwd=folder, env=env)
     assert done.returncode == 1
     assert "the script failed under ILTpy (exit status 5)" in done.stdout
+
+
+def test_a_bare_memory_error_is_one_line(monkeypatch, capsys):
+    # An allocation that fails past the memory guard raises MemoryError() without a message.
+    from fastilt import cli
+    from fastilt.cli import verify
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(verify, "verify", out_of_memory)
+    assert cli.main(["verify", "--case", "1d_diffusion"]) == 1
+    assert capsys.readouterr().err == "fastilt verify: error: out of memory\n"

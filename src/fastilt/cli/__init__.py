@@ -83,3 +83,6 @@ def main(argv=None):
     except (OSError, ValueError, TypeError, KeyError, ImportError) as error:
         print(f"fastilt {args.command}: error: {error}", file=sys.stderr)
         return 1
+    except MemoryError as error:  # the memory guard's estimate, or a bare one from an allocation
+        print(f"fastilt {args.command}: error: {error or 'out of memory'}", file=sys.stderr)
+        return 1
