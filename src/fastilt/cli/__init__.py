@@ -84,5 +84,5 @@ def main(argv=None):
         print(f"fastilt {args.command}: error: {error}", file=sys.stderr)
         return 1
     except MemoryError as error:  # the memory guard's estimate, or a bare one from an allocation
-        print(f"fastilt {args.command}: error: {error or 'out of memory'}", file=sys.stderr)
+        print(f"fastilt {args.command}: error: {str(error) or 'out of memory'}", file=sys.stderr)
         return 1
