@@ -16,7 +16,7 @@ import fastilt as ilt
 from fastilt import _core
 from fastilt.backends import SOLVER_NAMES
 from fastilt.build_config import CHOLMOD_SOLVERS
-from fastilt.compiled import LOW_RANK_MIN
+from fastilt.problem.plan import LOW_RANK_MIN
 from reference_cases import CASES, initialised_case, relative_error
 
 

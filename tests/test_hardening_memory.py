@@ -226,8 +226,8 @@ def test_bad_alloc_in_the_core_is_a_memory_error_with_a_message():
     """A band of (2**31 - 1) x 80 doubles (1.4 TB; kd within LAPACK's int range) can be allocated
     nowhere: std::bad_alloc becomes a clear MemoryError."""
     iltdata = diffusion_1d()
-    W, Y = iltdata._normal_equations()
-    lower = np.tril(W())
+    Y = iltdata.Y
+    lower = np.tril(iltdata.system.W)
     from scipy.sparse import csc_array
 
     lower = csc_array(lower)

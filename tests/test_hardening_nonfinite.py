@@ -13,7 +13,7 @@ import pytest
 import fastilt as ilt
 from fastilt import _core
 from fastilt.errors import NonFiniteError
-from fastilt.fallback import relative_change
+from fastilt.problem.driver import relative_change
 from reference_cases import reference
 
 REF = reference("1d_diffusion")
@@ -181,9 +181,8 @@ def test_store_g_keeps_no_partial_list(backend):
 def test_the_compiled_iteration_checks_every_iterate():
     """A NaN solution handed to the C++ loop (as the SuperLU fallback does) is refused there."""
     iltdata = initialised()
-    W, Y = iltdata._normal_equations()
-    it = _core.Iteration(iltdata.penalty_model, y=np.ravel(Y), maxloop=5, conv_limit=0.0,
-                         layout="dense", w=W())
+    it = _core.Iteration(iltdata.penalty_model, y=np.ravel(iltdata.Y), maxloop=5, conv_limit=0.0,
+                         layout="dense", w=iltdata.system.W)
     it.start_from_solve()
     g = np.array(it.g)
     bad = g.copy()

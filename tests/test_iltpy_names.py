@@ -67,3 +67,22 @@ def test_solver_type_follows_the_release(version, default, alt_g, user, follow):
     data.init(parameters={"alt_g": 2})
     data.invert(verbose=0)
     assert data.solver_type == alt_g
+
+
+@pytest.mark.parametrize("version, refused", [("1.0.0", False), ("1.1.0", True)])
+def test_bool_verbose_in_invert_is_refused_as_iltpy_1_1_refuses_it(version, refused, follow):
+    follow(version)
+    data = _decay()
+    if refused:
+        with pytest.raises(ValueError, match="verbose must be an integer"):
+            data.invert(verbose=False)
+    else:
+        data.invert(verbose=False)
+    data.invert(verbose=np.int64(0))  # NumPy integers stay welcome
+
+
+def test_report_names_iltpys_solver_type_and_what_ran(tmp_path):
+    data = _decay()
+    data.invert(verbose=0)
+    text = open(data.report(tmp_path / "r")["report"]).read()
+    assert f"# Solver : {data.solver_type} (ILTpy {ilt.iltpy_version()}'s name), ran {data.solver}" in text

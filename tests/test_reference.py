@@ -84,13 +84,14 @@ def test_gamma_assembly_step_by_step(name):
     # The solvers' bandwidth comes from the model's stencil, not the core's: the same.
     strides = np.cumprod((1,) + tuple(int(n) for n in model.shape[:-1]))
     assert int(np.max(np.asarray(core.offsets) @ strides)) == model.stencil_reach
-    zero_crossing = [np.zeros(1) for _ in model.directions]
-    gamma_py = sp.diags_array(np.full(model.size, model.initial_scale)).tocsc()
+    python.reset()
     core.reset()
+    np.testing.assert_array_equal(python.gamma().toarray(), sp.csc_array(core.gamma_csc(), shape=python.gamma().shape).toarray())
     for i, g in enumerate(data.g_list[:-1]):  # the g each iteration starts from
         g = np.ravel(g, order="F")
-        gamma_py = python.gamma(g, i, zero_crossing, gamma_py)
+        python.assemble(g, i)
         core.assemble(g, i)
+        gamma_py = python.gamma()
         gamma_c = sp.csc_array(core.gamma_csc(), shape=gamma_py.shape).toarray()
         np.testing.assert_array_equal(gamma_c, gamma_c.T)
         assert relative_error(gamma_c, gamma_py.toarray()) <= 1e-12, f"iteration {i}"

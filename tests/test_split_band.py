@@ -125,12 +125,12 @@ def test_repeated_block_is_found_only_where_w_is_i_kron_b():
     from fastilt.forward_model import gram, repeated_block
 
     iltdata = pseudo2d(50, n_tau=6)
-    B = iltdata._repeated_block()
+    B = iltdata.system.repeated_block
     K1 = iltdata.kernel_blocks[0]
     np.testing.assert_array_equal(B, gram(K1))
     weighted = pseudo2d(50, n_tau=6)
     weighted.init(np.logspace(-4, 1, 6), ilt.Exponential(), sigma=np.ones(weighted.data.shape))
-    assert weighted._repeated_block() is None  # W = Aᵀ Σ⁻² A
+    assert weighted.system.repeated_block is None  # W = Aᵀ Σ⁻² A
     dense = np.ones((8, 6))
     assert repeated_block([dense, dense]) is None  # both dimensions inverted
     assert repeated_block([dense]) is None
@@ -156,7 +156,7 @@ def test_band_from_repeated_block_equals_band_from_w(n_points):
     import scipy.sparse as sp
 
     iltdata = pseudo2d(n_points)
-    B = iltdata._repeated_block()
+    B = iltdata.system.repeated_block
     from fastilt.directions import gamma_stencil
 
     W = sp.csc_array(sp.kron(sp.eye_array(n_points), B))
@@ -202,7 +202,7 @@ def test_series_along_two_kept_axes_is_one_repeated_block():
                      parameters={"maxloop": 30})
         return iltdata
 
-    assert make()._repeated_block().shape == (9, 9)
+    assert make().system.repeated_block.shape == (9, 9)
     compiled, python = _compiled_and_fallback(make)
     assert rel_err(compiled.g, python.g) <= 1e-8
 
@@ -215,6 +215,6 @@ def test_weighted_series_keeps_w_and_agrees_with_the_fallback():
         iltdata.init(np.logspace(-4, 1, 8), ilt.Exponential(), sigma=sigma, parameters={"maxloop": 30})
         return iltdata
 
-    assert make()._repeated_block() is None and "W" in vars(make())
+    assert make().system.repeated_block is None and "W" in vars(make())
     compiled, python = _compiled_and_fallback(make)
     assert rel_err(compiled.g, python.g) <= 1e-8

@@ -20,7 +20,7 @@ Solvers (``invert(solver=...)``):
 a callable     ``solver(A, b)`` as in ILTpy: called from a Python loop, with Γ
                still assembled in C++.
 
-``"auto"`` (the default) picks dense for small systems, the low-rank form for
+``"auto"`` (the default; chosen in :func:`fastilt.problem.plan.choose_solver`) picks dense for small systems, the low-rank form for
 larger fully inverted ones, band when the bandwidth is small, CHOLMOD otherwise
 (SuperLU where CHOLMOD is absent).  In a build without CHOLMOD (no SuiteSparse;
 see ``fastilt.show_config()``) "auto" solves fully inverted data densely instead
@@ -35,23 +35,17 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
 from . import _core
-from .fallback import relative_change
-from .guards.finite import require_finite
+from .problem.driver import iterate
 from .low_rank import LowRankBasis
 from ._linalg import NotPositiveDefiniteError
 from .solvers import normal_equations_matrix
 from .validation import is_sparse
 
-__all__ = ["choose_solver", "plan_system", "run_compiled", "SystemPlan"]
+__all__ = ["prepare_system", "run_compiled", "SystemPlan", "CompiledPenalties", "HAVE_CHOLMOD"]
 
+#: Whether this build has CHOLMOD (the "cholmod" and "lowrank" solvers).
+HAVE_CHOLMOD = bool(_core.HAVE_CHOLMOD)
 
-#: Largest system solved densely by "auto" (a dense Cholesky of 3000 unknowns
-#: costs ~9 GFlop; beyond that the structure pays).
-DENSE_LIMIT = 3000
-#: Smallest fully inverted system that "auto" solves in the low-rank form
-#: (measured: the gallery's 30 x 30 T1-T2 map 0.24 s vs 0.78 s dense; the
-#: 18 x 20 reference cases about even).
-LOW_RANK_MIN = 500
 
 #: Conjugate-gradient refinement of the low-rank form: stop at this relative
 #: residual (or when it stops falling), after at most this many steps.
@@ -71,44 +65,6 @@ def _lower_bandwidth(W):
         return 0
     farthest = np.maximum.reduceat(W.indices, W.indptr[starts])
     return int(max(np.max(farthest - starts), 0))
-
-
-def use_low_rank(name, n, kronecker):
-    """Does ``name`` (``"auto"`` or a solver name) mean the low-rank form here?"""
-    if name == "lowrank":
-        if not _core.HAVE_CHOLMOD:
-            raise ValueError("solver='lowrank' needs fastilt built with CHOLMOD (libsuitesparse-dev)")
-        if kronecker is None:
-            raise ValueError("solver='lowrank' needs data inverted in every dimension, without sigma "
-                             "weights or a static baseline (W must be a Kronecker product)")
-        return True
-    return name == "auto" and kronecker is not None and n >= LOW_RANK_MIN and _core.HAVE_CHOLMOD
-
-
-def choose_solver(name, W, n, stencil_reach):
-    """Resolve ``"auto"`` to a normal-equation solver for this system (``W`` dense or CSC/CSR)."""
-    w_bandwidth = _lower_bandwidth(W) if is_sparse(W) else None
-    return solver_for_structure(name, n, w_bandwidth, stencil_reach)
-
-
-def solver_for_structure(name, n, w_bandwidth, stencil_reach):
-    """:func:`choose_solver` from the structure alone (also before ``W`` is formed).
-
-    ``w_bandwidth`` is the lower bandwidth of a sparse ``W`` (None: ``W`` is
-    dense), ``stencil_reach`` that of Γ.
-    """
-    if name != "auto":
-        if name == "cholmod" and not _core.HAVE_CHOLMOD:
-            raise ValueError("solver='cholmod' needs fastilt built with CHOLMOD (libsuitesparse-dev)")
-        return name
-    if w_bandwidth is None:
-        return "dense" if n <= DENSE_LIMIT else ("cholmod" if _core.HAVE_CHOLMOD else "dense")
-    bandwidth = max(w_bandwidth, stencil_reach)
-    if n <= DENSE_LIMIT and bandwidth > n // 8:
-        return "dense"
-    if bandwidth <= 200:
-        return "band"
-    return "cholmod" if _core.HAVE_CHOLMOD else "superlu"
 
 
 def _system_arguments(solver, W, stencil_reach):
@@ -148,65 +104,75 @@ class SystemPlan:
         return {**self.layout, "b": b}
 
 
-def plan_system(model, W, n, solver, kronecker_blocks, repeated_block=None):
-    """Resolve ``solver`` (a name or ``"auto"``) for this system; see :class:`SystemPlan`.
+def prepare_system(plan, system, stencil_reach):
+    """What the core's ``Iteration`` needs to run ``plan`` (an :class:`~fastilt.problem.plan.InversionPlan`).
 
-    ``W`` is a matrix or a callable forming it (only if the solver needs it);
-    ``kronecker_blocks`` the ``B_d`` when ``W = ⊗ B_dᵀB_d`` exactly, else None;
-    ``repeated_block`` the ``B`` when ``W = I ⊗ B`` exactly (a series of
-    spectra), else None: the band solver then reads ``B`` alone and ``W`` is never formed.
+    ``W`` is formed here only if the plan's solver needs it: not for the
+    low-rank form, nor for the band solver reading the one block ``B`` of
+    ``W = I ⊗ B`` (a series of spectra).
     """
-    if use_low_rank(solver, n, kronecker_blocks):
-        basis = LowRankBasis(kronecker_blocks)
+    if plan.solver == "lowrank":
+        basis = LowRankBasis(system.kronecker_blocks)
         layout = {"layout": "lowrank", "w_factors": basis.w_factors, "a": basis.A,
                   "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
         return SystemPlan("lowrank", layout=layout, basis=basis)
-    reach = model.stencil_reach
-    if repeated_block is not None:
-        if solver_for_structure(solver, n, repeated_block.shape[0] - 1, reach) == "band":
-            kd = max(repeated_block.shape[0] - 1, reach)
-            return SystemPlan("band", layout={"layout": "band", "kd": kd, "block": repeated_block})
-    W = W() if callable(W) else W
-    if is_sparse(W):
-        W = _compressed(W)
-    name = choose_solver(solver, W, n, reach)
-    layout = None if name == "superlu" else _system_arguments(name, W, reach)
-    return SystemPlan(name, W=W, layout=layout)
+    if plan.from_block:
+        block = system.repeated_block
+        kd = max(block.shape[0] - 1, stencil_reach)
+        return SystemPlan("band", layout={"layout": "band", "kd": kd, "block": block})
+    W = _compressed(system.W) if is_sparse(system.W) else system.W
+    layout = None if plan.solver == "superlu" else _system_arguments(plan.solver, W, stencil_reach)
+    return SystemPlan(plan.solver, W=W, layout=layout)
+
+
+class CompiledPenalties:
+    """The core's Γ assembler with the fallback's methods, for :func:`fastilt.problem.driver.iterate`."""
+
+    def __init__(self, model):
+        self._assembler = _core.PenaltyAssembler(model)
+        self._n = model.size
+
+    def reset(self):
+        self._assembler.reset()
+
+    def assemble(self, g, iteration):
+        self._assembler.assemble(g, iteration)
+
+    def gamma(self):
+        return _sparse(self._assembler.gamma_csc(), self._n)
+
+    @property
+    def zero_crossing_state(self):
+        return self._assembler.zero_crossing_state
 
 
 def _superlu(W, gamma, Y):
     return np.ravel(spsolve(sp.csc_matrix(normal_equations_matrix(W, gamma)), Y, permc_spec="NATURAL"))
 
 
-def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration, kronecker=None,
-                 repeated_block=None):
-    """Run the iteration with the compiled core; returns g, Γ, convergence, Cz.
+def run_compiled(plan, model, system, Y, step, g_guess, maxloop, conv_limit, on_iteration, m=None):
+    """Run ``plan`` with the compiled core; returns g, Γ, convergence, Cz.
 
     Γ is a sparse matrix, or for the core's own loop a callable forming it.
 
-    ``W`` is dense or sparse, or a callable returning it (formed only if the
-    chosen solver needs it).  ``kronecker = (blocks, m)`` when ``W = ⊗ B_dᵀB_d``
-    and ``Y = (⊗ B_d)ᵀ m`` exactly: it enables the low-rank solver;
-    ``repeated_block = B`` when ``W = I ⊗ B`` exactly (see :func:`plan_system`).
-
-    ``solver`` is a built-in solver name or a step ``gamma -> g`` (user
-    solvers, data-space forms), which is then called from a Python loop.
-    ``on_iteration(i, g, gamma_factory)`` (or None) is called after every
-    iteration (and with ``i = -1`` for the starting point);
-    ``gamma_factory()`` builds that iteration's Γ as a sparse matrix on demand.
+    ``Y`` is the right-hand side and ``m`` the compressed data (the low-rank
+    form reads it); ``step`` (``gamma -> g``) is the linear solve of a user
+    solver or a data-space form, called from the Python driver with Γ still
+    assembled in C++ (as is SuperLU).  The built-in solvers run the core's
+    own loop with the GIL released.  ``on_iteration(i, g, gamma_factory)``
+    (or None) is called after every iteration (and with ``i = -1`` for the
+    starting point); ``gamma_factory()`` builds that iteration's Γ as a sparse
+    matrix on demand.
     """
-    if callable(solver):
-        return _python_loop(_core.PenaltyAssembler(model), model.size, solver, g_guess, maxloop, conv_limit,
-                            on_iteration)
+    if plan.solver in ("user", "data-space"):
+        return iterate(CompiledPenalties(model), step, g_guess, maxloop, conv_limit, on_iteration)
     y = np.ravel(Y)
-    form_W = W if callable(W) else (lambda: W)
-    plan = plan_system(model, form_W, y.size, solver, None if kronecker is None else kronecker[0], repeated_block)
-    if plan.name == "superlu":
-        return _python_loop(_core.PenaltyAssembler(model), model.size, lambda gamma: _superlu(plan.W, gamma, Y),
-                            g_guess, maxloop, conv_limit, on_iteration)
+    prepared = prepare_system(plan, system, model.stencil_reach)
+    if prepared.name == "superlu":
+        return iterate(CompiledPenalties(model), lambda gamma: _superlu(prepared.W, gamma, Y),
+                       g_guess, maxloop, conv_limit, on_iteration)
 
-    it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit,
-                         **plan.iteration_arguments(None if kronecker is None else kronecker[1]))
+    it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit, **prepared.iteration_arguments(m))
 
     def gamma_now():
         return _sparse(it.gamma_csc(), y.size)
@@ -219,7 +185,7 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
 
     def solve_elsewhere():
         # Not positive definite in floating point: finish this step with SuperLU.
-        return _superlu(form_W(), gamma_now(), Y)
+        return _superlu(system.W, gamma_now(), Y)
 
     if g_guess is not None:
         it.start(g_guess)
@@ -243,25 +209,3 @@ def run_compiled(model, W, Y, solver, g_guess, maxloop, conv_limit, on_iteration
 
 def _sparse(csc_arrays, n):
     return sp.csc_array(csc_arrays, shape=(n, n))
-
-
-def _python_loop(assembler, n, solve, g_guess, maxloop, conv_limit, on_iteration):
-    """The iteration driven from Python (user solvers, SuperLU), Γ still assembled in C++."""
-    on_iteration = on_iteration or (lambda *args: None)
-    assembler.reset()
-    gamma = _sparse(assembler.gamma_csc(), n)
-    g = g_guess if g_guess is not None else solve(gamma)
-    require_finite(g, "g", -1)
-    on_iteration(-1, g, lambda gamma=gamma: gamma)
-    convergence = [None] * maxloop
-    for i in range(maxloop):
-        assembler.assemble(g, i)  # raises NonFiniteError for a NaN or infinite Γ
-        gamma = _sparse(assembler.gamma_csc(), n)
-        g_next = solve(gamma)
-        require_finite(g_next, "g", i)
-        convergence[i] = relative_change(g_next, g)
-        g = g_next
-        on_iteration(i, g, lambda gamma=gamma: gamma)
-        if convergence[i] < conv_limit:
-            break
-    return g, gamma, convergence, assembler.zero_crossing_state

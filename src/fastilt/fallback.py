@@ -1,9 +1,9 @@
-"""The NumPy/SciPy implementation of the regularisation and the iteration.
+"""The NumPy/SciPy assembly of the regularisation Γ (the fallback's penalty assembler).
 
 It follows ILTpy's construction literally (sparse matrix products per
 iteration), so it is both the fallback where no compiled core is available and
 the cross-check of the compiled core, and its speed stands in for ILTpy's in
-the benchmarks.
+the benchmarks.  The iteration itself is :func:`fastilt.problem.driver.iterate`.
 """
 
 import numpy as np
@@ -13,11 +13,15 @@ from .directions import central_difference, second_difference
 from .guards.finite import require_finite
 from .movmax import moving_max
 
-__all__ = ["PythonPenalties", "iterate", "relative_change"]
+__all__ = ["PythonPenalties"]
 
 
 class PythonPenalties:
-    """Builds ``Γ`` from the current ``g`` with sparse difference operators."""
+    """Builds ``Γ`` from the current ``g`` with sparse difference operators.
+
+    The same two methods as the core's assembler (``reset``, ``assemble``),
+    for :func:`fastilt.problem.driver.iterate`.
+    """
 
     def __init__(self, model):
         self.model = model
@@ -28,6 +32,20 @@ class PythonPenalties:
         coords = np.indices(shape).reshape(len(shape), -1, order="F")
         self.inside = np.all(coords < np.reshape(box, (-1, 1)), axis=0)
         self.boundary = sp.diags_array(model.boundary)
+        self.reset()
+
+    def reset(self):
+        """Back to the starting Γ (``alpha_00 I / mean(alpha_0)``) and no zero-crossing history."""
+        self.zero_crossing_state = [np.zeros(1) for _ in self.model.directions]
+        self._gamma = sp.diags_array(np.full(self.model.size, self.model.initial_scale)).tocsc()
+
+    def assemble(self, g, iteration):
+        """Γ of ``iteration`` from ``g`` (blended with the previous Γ as the model says)."""
+        self._gamma = self.gamma_of(g, iteration, self.zero_crossing_state, self._gamma)
+
+    def gamma(self):
+        """The Γ last assembled (sparse CSC)."""
+        return self._gamma
 
     def _box_moving_max(self, values, direction, nmax):
         """Moving max over the distribution points only (the baseline is left as it is)."""
@@ -78,7 +96,7 @@ class PythonPenalties:
     def nonnegativity(self, g):
         return sp.diags_array(0.5 * self.model.alpha_nn * (1 - np.sign(g)))
 
-    def gamma(self, g, iteration, Cz, previous):
+    def gamma_of(self, g, iteration, Cz, previous):
         """The regularisation matrix of this iteration (sparse CSR)."""
         m = self.model
         uniform, inverse_gamma = self.uniform_penalty(g)
@@ -96,48 +114,3 @@ class PythonPenalties:
         require_finite(np.concatenate(inverse_gamma), "Gamma", iteration)
         require_finite(gamma, "Gamma", iteration)
         return gamma.tocsc()
-
-
-def relative_change(g, previous):
-    """``‖g − previous‖ / ‖g‖`` as the compiled core computes it.
-
-    0/0 is 0 (g stays zero: all-zero data converge at once) and x/0 is inf;
-    norms whose squares overflow are taken again scaled by a power of two.
-    """
-    with np.errstate(over="ignore"):
-        change, norm = np.linalg.norm(g - previous), np.linalg.norm(g)
-    if not (np.isfinite(change) and np.isfinite(norm)):
-        largest = max(np.max(np.abs(g)), np.max(np.abs(g - previous)))
-        scale = 2.0 ** -np.frexp(largest)[1]
-        change, norm = np.linalg.norm((g - previous) * scale), np.linalg.norm(g * scale)
-    if norm == 0:
-        return 0.0 if change == 0 else float("inf")
-    return float(change / norm)
-
-
-def iterate(penalties, solve, g, gamma, maxloop, conv_limit, on_iteration=None):
-    """ILTpy's fixed-point iteration: rebuild Γ from g, solve, stop on a small relative change.
-
-    ``solve(gamma) -> g``; ``on_iteration(i, g, gamma_factory)`` is called
-    after every solve and with ``i = -1`` for the start (storage of
-    intermediate results, progress).  Returns the final
-    ``g`` and ``Γ``, the convergence list (``None`` after an early stop) and
-    the zero-crossing state ``Cz``.  A NaN or infinite Γ or g raises
-    :class:`~fastilt.errors.NonFiniteError` at once.
-    """
-    Cz = [np.zeros(1) for _ in penalties.model.directions]
-    convergence = [None] * maxloop
-    require_finite(g, "g", -1)
-    if on_iteration is not None:
-        on_iteration(-1, g, lambda gamma=gamma: gamma)
-    for i in range(maxloop):
-        previous = g
-        gamma = penalties.gamma(g, i, Cz, gamma)
-        g = solve(gamma)
-        require_finite(g, "g", i)
-        convergence[i] = relative_change(g, previous)
-        if on_iteration is not None:
-            on_iteration(i, g, lambda gamma=gamma: gamma)
-        if convergence[i] < conv_limit:
-            break
-    return g, gamma, convergence, Cz

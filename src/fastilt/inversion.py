@@ -10,20 +10,8 @@ import scipy.sparse as sp
 
 from . import validation as check
 from .configuration import resolve_configuration
-from .fallback import PythonPenalties, iterate
-from .forward_model import (
-    apply_per_dimension,
-    build_forward_model,
-    compress_data,
-    data_terms,
-    gram,
-    kernel_matrices,
-    kernel_sparsity,
-    kronecker_operator,
-    kronecker_transpose_apply,
-    normal_equations,
-    repeated_block,
-)
+from .fallback import PythonPenalties
+from .forward_model import apply_per_dimension, build_forward_model, compress_data, data_terms, kernel_matrices, kernel_sparsity
 from .parameters import ARRAY_ARGUMENTS, copy_settings, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
 from . import backends
@@ -31,7 +19,11 @@ from .backends import check_solver, compiled_available, select_backend
 from .errors import NonFiniteError
 from .guards.degenerate import warn_uninformative_tau, warn_zero_data
 from .guards.finite import require_finite_input, with_likely_cause
-from .guards.preflight import require_inversion_memory
+from .guards.preflight import require_plan_memory
+from .compat import iltpy_version
+from .problem.driver import iterate
+from .problem.plan import plan_inversion
+from .problem.system import NormalEquations
 from .problem.iltpy_names import add_iltpy_names, solver_type_after_init, solver_type_after_invert
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
@@ -59,6 +51,7 @@ RESULT_ATTRIBUTES = (
     "Gamma2",
     "_gamma2_deferred",
     "convergence",
+    "solver",
 )
 
 
@@ -140,6 +133,13 @@ class IltData:
         ``"iltpy-default"``, ``"alt_g_<n>"`` or ``"user-defined"`` (ILTpy 1.1),
         ``"default-dense"``/``"default-sparse"``, ``"alt_g"`` or
         ``"user-defined"`` (ILTpy 1.0).
+    solver : str
+        After :meth:`invert`: the linear solver fastilt ran (``"dense"``,
+        ``"band"``, ``"cholmod"``, ``"superlu"``, ``"lowrank"``, ``"user"``,
+        ``"python-dense"`` or ``"data-space"``; see :mod:`fastilt.problem.plan`).
+    system : NormalEquations
+        After :meth:`init`: the normal equations ``(W + Γ) g = Y`` as set up
+        (:mod:`fastilt.problem.system`).
     sparse_kernels : bool
         After :meth:`init`: whether the sparse form was taken (``K0comp`` and
         ``W`` sparse; ILTpy 1.1's ``_is_kernel_sparse``).
@@ -336,7 +336,7 @@ class IltData:
                 require_finite_input(forward[name], name)
 
         # Everything is valid: only now does the object change.
-        for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "Is", "g", "fit", "residuals"):
+        for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "Is", "solver", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
         self.fit_dict = copy_settings(fit_dict)  # the one copy: nothing the caller holds is kept
         self.__dict__.update({k: v for k, v in self.fit_dict.items() if k not in config})
@@ -350,6 +350,15 @@ class IltData:
         self.sparse_kernels = bool(sparse)  # solver_type changes with invert()
         self.Cz = [np.zeros(1) for _ in config["directions"]]
         self.penalty_model = PenaltyModel.from_attributes(self)
+        self.system = NormalEquations(
+            tuple(forward["kernel_blocks"]),
+            None if "isigma" not in forward else forward["isigma"].diagonal(),
+            bool(sparse),
+            alt_g,
+            tuple(config["sb"]),
+            formed_A=forward.get("K0comp"),
+            formed_W=forward.get("W"),
+        )
         self.fit_dict_init = {name: getattr(self, name) for name in self.fit_dict}
         self.inverted = False
         self.initialized = True
@@ -375,11 +384,11 @@ class IltData:
             item.__dict__.pop(name, None)
         item.inverted = False
         item.data = data.reshape(self.data.shape)
-        weights = self.isigma.diagonal() if "isigma" in self.__dict__ else None
+        system = self.system
         # Sparse kernels: Y from the sparse K0comp, as init formed it (formed once, then shared).
-        sparse_operator = self.K0comp if self.sparse_kernels else None
+        sparse_operator = system.K0comp if system.sparse else None
         item.__dict__.update(
-            data_terms(compress_data(item.data, self.U), self.kernel_blocks, sparse_operator, weights, self.alt_g)
+            data_terms(compress_data(item.data, self.U), system.blocks, sparse_operator, system.weights, self.alt_g)
         )
         return item
 
@@ -396,7 +405,7 @@ class IltData:
                 self.alt_g,
                 self.K0comp,
                 self.mcomp,
-                weights=self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None,
+                weights=self.system.weights if self.alt_g == 4 else None,
                 m_weighted=self.__dict__.get("mcompbar"),
             )
         solve = solver if callable(solver) else default_solver(check.is_sparse(self.W))
@@ -418,56 +427,14 @@ class IltData:
     @functools.cached_property
     def K0comp(self):
         """ILTpy's compressed forward operator ``⊗_d B_d``, formed on first use."""
-        return kronecker_operator(self.kernel_blocks, sparse=self.sparse_kernels)
+        return self.system.K0comp
 
     @functools.cached_property
     def W(self):
         """ILTpy's ``W = K0compᵀ Σ⁻² K0comp`` (alt_g 0), formed on first use (n² values)."""
         if self.alt_g != 0:
             raise AttributeError("W is only formed for alt_g = 0")
-        if "isigma" in self.__dict__:
-            W = normal_equations(self.K0comp, self.mcomp, self.isigma.diagonal())[0]
-        else:
-            W = kronecker_operator([gram(B) for B in self.kernel_blocks], sparse=self.sparse_kernels)
-        require_finite_input(W, "W")
-        return W
-
-    def _normal_equations(self):
-        """``W`` (a callable: formed only if the solver needs it) and ``Y`` for the compiled backend.
-
-        The data-space forms (alt_g 2/4/6/8) give the normal-equation answer up
-        to rounding (ILTpy's own alt_g 6 and alt_g 0 references agree to 3e-9),
-        so the compiled backend solves their normal equations: a factorisation
-        of n unknowns instead of one of the data size per iteration.
-        """
-        if self.alt_g == 0:
-            return (lambda: self.W), self.Y
-        weights = self.isigma.diagonal() if self.alt_g == 4 and "isigma" in self.__dict__ else None
-        m = self.mcomp if weights is None else weights[:, None] ** 2 * self.mcomp
-        Y = require_finite_input(kronecker_transpose_apply(self.kernel_blocks, m), "Y")
-
-        def form_W():
-            return require_finite_input(normal_equations(self.K0comp, self.mcomp, weights)[0], "W")
-
-        return form_W, Y
-
-    def _weighted_w(self):
-        """Does ``W`` hold noise weights (``Aᵀ Σ⁻² A``: sigma given, alt_g 0 or 4)?"""
-        return "isigma" in self.__dict__ and self.alt_g in (0, 4)
-
-    def _repeated_block(self):
-        """``B`` when ``W = I ⊗ B`` exactly (:func:`fastilt.forward_model.repeated_block`), else None."""
-        return repeated_block(self.kernel_blocks, self._weighted_w(), self.sb)
-
-    def _kronecker_form(self):
-        """``(blocks, m)`` when ``W = ⊗ B_dᵀB_d`` and ``Y = (⊗ B_d)ᵀ m`` hold exactly, else None.
-
-        That is data inverted in every dimension (no Identity kernel), dense
-        blocks and no noise weights: what the low-rank solver needs.
-        """
-        if self.ndim < 2 or self._weighted_w() or any(self.sb) or any(check.is_sparse(B) for B in self.kernel_blocks):
-            return None
-        return self.kernel_blocks, np.ravel(self.mcomp)
+        return self.system.W
 
     def invert(self, solver=None, verbose=1, backend="auto"):
         """Run the regularised inversion; sets ``g``, ``fit``, ``residuals``, ``convergence``.
@@ -530,13 +497,15 @@ class IltData:
             raise RuntimeError(
                 "invert() called on an uninitialized IltData object. Please call init() first."
             )
-        verbose = check.check_verbose(verbose)
+        # ILTpy 1.1's invert refuses a bool verbose (a ValueError; ArgumentTypeError is one)
+        verbose = check.check_verbose(verbose, allow_bool=iltpy_version() == "1.0.0")
         backend = select_backend(backend)
         solver = check_solver(solver, backend)
-        require_inversion_memory(self, backend, solver)
+        model = self.penalty_model
+        plan = plan_inversion(self.system, model, backend, solver, self.maxloop, int(self.mcomp.size))
+        require_plan_memory(plan, self.Nx)
         vprint = print if verbose > 0 else (lambda *a, **k: None)
         self.solver_type = solver_type_after_invert(self.alt_g, callable(solver), self.sparse_kernels)
-        model = self.penalty_model
         g_guess = None if self.g_guess is None else self.g_guess.copy()
 
         g_list = [] if self.store_g else None
@@ -557,26 +526,23 @@ class IltData:
         vprint("Starting iterations ...")
         start = time.time()
         try:
+            step = self._linear_step(solver) if backend == "python" or callable(solver) else None
             if backend == "python":
-                step = self._linear_step(solver)
-                gamma = sp.diags_array(np.full(model.size, model.initial_scale)).tocsc()
-                g0 = g_guess if g_guess is not None else step(gamma)
                 g, gamma, convergence, Cz = iterate(
-                    PythonPenalties(model), step, g0, gamma, self.maxloop, self.conv_limit, on_iteration
+                    PythonPenalties(model), step, g_guess, self.maxloop, self.conv_limit, on_iteration
                 )
             else:
-                W, Y = self._normal_equations()
                 g, gamma, convergence, Cz = backends.compiled.run_compiled(
+                    plan,
                     model,
-                    W,
-                    Y,
-                    self._linear_step(solver) if callable(solver) else (solver or "auto"),
+                    self.system,
+                    self.system.right_hand_side(self.mcomp, self.__dict__.get("Y")),
+                    step,
                     g_guess,
                     self.maxloop,
                     self.conv_limit,
                     on_iteration,
-                    kronecker=self._kronecker_form(),
-                    repeated_block=self._repeated_block(),
+                    m=np.ravel(self.mcomp),
                 )
         except NonFiniteError as error:
             raise with_likely_cause(error, self, callable(solver)) from None
@@ -588,6 +554,7 @@ class IltData:
         if done < self.maxloop:
             vprint(f"Convergence limit reached at iteration {done - 1}.")
         self.backend = backend
+        self.solver = plan.solver
         self._store_results(g, gamma, convergence, Cz, g_list, gamma_list)
         vprint("Done.")
 

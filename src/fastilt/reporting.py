@@ -38,6 +38,7 @@ import numpy as np
 
 from ._logging import get_logger
 from ._version import __version__
+from .compat import iltpy_version
 
 from .errors import NotInvertedError
 from .validation import is_sparse
@@ -284,7 +285,7 @@ def _text_report(iltdata, parameters, fit_dict):
     out = [
         "# --- FASTILT ---",
         f"# fastilt report generated on {datetime.now()}",
-        f"# fastilt version : {__version__} (ILTpy 1.0.0 compatible)",
+        f"# fastilt version : {__version__} (ILTpy {iltpy_version()} compatible)",
         f"# Time taken for initialization : {getattr(iltdata, 'initialization_time', None)} seconds",
         f"# Time taken for inversion : {getattr(iltdata, 'inversion_time', None)} seconds",
         "# --- ---",
@@ -294,7 +295,8 @@ def _text_report(iltdata, parameters, fit_dict):
         f"# Fit : {_describe(iltdata.fit)}",
         f"# Residuals (fit - data) : {_describe(residuals)}",
         f"# Iterations : {_iterations(iltdata)}",
-        f"# Solver : {getattr(iltdata, 'solver_type', 'unknown')}"
+        f"# Solver : {getattr(iltdata, 'solver_type', 'unknown')} (ILTpy {iltpy_version()}'s name)"
+        + (f", ran {iltdata.solver}" if getattr(iltdata, "solver", None) else "")
         + (f", backend {iltdata.backend}" if getattr(iltdata, "backend", None) else ""),
     ]
     for d, tau in enumerate(iltdata.tau):

@@ -118,9 +118,13 @@ def check_int(value, name, minimum=None, maximum=INT32_MAX):
     return int(value)
 
 
-def check_verbose(value, name="verbose"):
-    """A verbosity level: an integer or a bool (``ArgumentTypeError`` otherwise)."""
-    if type(value) is not int and not isinstance(value, (numbers.Integral, np.bool_)):
+def check_verbose(value, name="verbose", allow_bool=True):
+    """A verbosity level: an integer, or a bool where ``allow_bool`` (``ArgumentTypeError`` otherwise)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, (bool, np.bool_)) and not allow_bool:
+        raise ArgumentTypeError(f"{name} must be an integer (0: silent), got {value!r}")
+    if not isinstance(value, (numbers.Integral, np.bool_)):
         raise ArgumentTypeError(f"{name} must be an integer (0: silent) or a bool, got {value!r}")
     return int(value)
 

@@ -1,7 +1,7 @@
 """The items of a batch in the compiled core: one plan of the system, ``n_jobs`` C++ threads.
 
 Per item only its data side is formed here (``Y``, and the low-rank ``b``);
-W, the penalty model and the solver's layout come from the template once.
+W, the penalty model and the solver's layout come from the plan once.
 An item whose factorisation is not positive definite in floating point (the
 single inversion then finishes that step with SuperLU), and every item of a
 system that ``"auto"`` solves with SuperLU, is inverted by ``IltData.invert``
@@ -11,7 +11,7 @@ as on its own.
 import numpy as np
 
 from .. import _core
-from ..compiled import plan_system
+from ..compiled import prepare_system
 from .alone import invert_alone
 
 __all__ = ["invert_compiled"]
@@ -22,33 +22,30 @@ __all__ = ["invert_compiled"]
 _LEFT_OVER = (1, 3)
 
 
-def invert_compiled(template, stack, items, threads, bar, g, convergence, iterations):
-    """Invert ``stack[items]`` into the rows ``items`` of ``g``, ``convergence``, ``iterations``.
+def invert_compiled(template, plan, stack, items, threads, bar, g, convergence, iterations):
+    """Invert ``stack[items]`` by ``plan`` into the rows ``items`` of ``g``, ``convergence``, ``iterations``.
 
-    ``bar`` is a tqdm bar over the items; returns the solver's name.
+    ``bar`` is a tqdm bar over the items.
     """
-    model = template.penalty_model
-    W, _ = template._normal_equations()  # W formed once, by the template
-    kronecker = template._kronecker_form()
-    plan = plan_system(model, W, model.size, "auto", None if kronecker is None else kronecker[0],
-                       template._repeated_block())
-    if plan.name == "superlu" or items.size == 0:
+    model, system = template.penalty_model, template.system
+    if plan.solver == "superlu" or items.size == 0:
         for i in items:
             invert_alone(template, stack[i], i, "compiled", g, convergence, iterations)
             bar.update(1)
-        return plan.name
+        return
+    prepared = prepare_system(plan, system, model.stencil_reach)  # W formed once, for the template
 
     Y = np.empty((items.size, model.size))
-    coefficients = None if plan.basis is None else np.empty((items.size, len(plan.basis.kept)))
+    coefficients = None if prepared.basis is None else np.empty((items.size, len(prepared.basis.kept)))
     for row, i in enumerate(items):
         work = template.with_data(stack[i])
-        Y[row] = np.ravel(work._normal_equations()[1])
+        Y[row] = np.ravel(system.right_hand_side(work.mcomp, getattr(work, "Y", None)))
         if coefficients is not None:
-            coefficients[row] = plan.coefficients(np.ravel(work.mcomp))
+            coefficients[row] = prepared.coefficients(np.ravel(work.mcomp))
 
     workers = [
         _core.Iteration(model, y=np.zeros(model.size), maxloop=template.maxloop, conv_limit=template.conv_limit,
-                        **plan.iteration_arguments())
+                        **prepared.iteration_arguments())
         for _ in range(min(threads, items.size))
     ]
     g_start = None if template.g_guess is None else np.ravel(template.g_guess)
@@ -60,4 +57,3 @@ def invert_compiled(template, stack, items, threads, bar, g, convergence, iterat
     g[items], convergence[items], iterations[items] = g_rows, conv_rows, its
     for i in items[np.isin(status, _LEFT_OVER)]:
         invert_alone(template, stack[i], i, "compiled", g, convergence, iterations)
-    return plan.name

@@ -12,9 +12,9 @@ stack, before that chunk is inverted.  Needs the ``dask`` extra
 
 import numpy as np
 
-from .invert_many import invert_stack, template_for
 from .items import check_items, item_status, resolve_threads
 from .result import BatchResult
+from .stack import check_stack, invert_stack, template_for
 
 __all__ = ["invert_many_dask"]
 
@@ -33,7 +33,7 @@ def _fields(template, item_shape):
 
 
 def _invert_chunk(template, chunk, offset, threads, backend, on_invalid):
-    stack = np.asarray(chunk, dtype=float)
+    stack = np.asarray(chunk).astype(float, copy=False)
     status = item_status(stack)
     check_items(status, on_invalid, offset=offset)
     return invert_stack(template, stack, status, min(threads, stack.shape[0]), 0, backend)
@@ -43,10 +43,7 @@ def invert_many_dask(data, t, tau, kernel, parameters, *, n_jobs, backend, on_in
     import dask
     import dask.array as da
 
-    if data.ndim < 2 or data.shape[0] == 0:
-        raise ValueError(f"data must hold one data set per item along axis 0, got shape {data.shape}")
-    if not np.issubdtype(data.dtype, np.number) or np.issubdtype(data.dtype, np.complexfloating):
-        raise TypeError(f"data must be real numbers, got dtype {data.dtype}")
+    check_stack(data.dtype, data.shape)
     threads = 1 if n_jobs == -1 else resolve_threads(n_jobs, max(data.chunks[0]))
     # Each item must lie whole in one chunk: chunks along axis 0 only.
     data = data.rechunk({axis: -1 for axis in range(1, data.ndim)})

@@ -9,18 +9,11 @@ runs the items in C++ on ``n_jobs`` threads with the GIL released
 ``invert`` of it alone give.
 """
 
-import time
-
-import numpy as np
-
 from ..backends import select_backend
-from ..forward_model import apply_per_dimension
-from ..loading import iltload
-from .alone import invert_alone
-from .items import INVERTED, check_items, check_on_invalid, item_status, resolve_threads
-from .result import BatchResult
+from .items import check_items, check_on_invalid, item_status, resolve_threads
+from .stack import as_stack, invert_stack, template_for
 
-__all__ = ["invert_many", "invert_stack", "template_for"]
+__all__ = ["invert_many"]
 
 
 def invert_many(data, t, tau, kernel, parameters=None, *, n_jobs=-1, verbose=1, backend="auto",
@@ -113,7 +106,7 @@ def invert_many(data, t, tau, kernel, parameters=None, *, n_jobs=-1, verbose=1, 
 
         return invert_many_dask(data, t, tau, kernel, parameters, n_jobs=n_jobs, backend=backend,
                                 on_invalid=on_invalid)
-    stack = _as_stack(data)
+    stack = as_stack(data)
     status = item_status(stack)
     check_items(status, on_invalid)
     threads = resolve_threads(n_jobs, stack.shape[0])
@@ -123,70 +116,3 @@ def invert_many(data, t, tau, kernel, parameters=None, *, n_jobs=-1, verbose=1, 
 
 def _is_dask_array(data):
     return type(data).__module__.split(".")[0] == "dask" and hasattr(data, "chunks")
-
-
-def _as_stack(data):
-    stack = np.asarray(data)
-    if stack.dtype == object or not (np.issubdtype(stack.dtype, np.number) or stack.dtype == bool):
-        raise TypeError(f"data must be numeric, got dtype {stack.dtype}")
-    if np.iscomplexobj(stack):
-        raise TypeError("data must be real; invert real and imaginary parts separately")
-    if stack.ndim < 2 or stack.shape[0] == 0:
-        raise ValueError(f"data must hold one data set per item along axis 0, got shape {stack.shape}")
-    return stack.astype(float, copy=False)
-
-
-def template_for(item_shape, t, tau, kernel, parameters):
-    """An initialised IltData for items of ``item_shape``: what every item shares.
-
-    What ``init`` builds depends on the data only through its shape, so the
-    template is set up on ones (no item needs to be read first, which a Dask
-    array would compute; zeros would draw init's all-zero-data warning).
-    """
-    template = iltload(data=np.ones(item_shape), t=t)
-    template.init(tau, kernel, parameters=parameters)
-    return template
-
-
-def invert_stack(template, stack, status, threads, verbose, backend):
-    """Invert the items of ``stack`` whose ``status`` is INVERTED; the others get NaN rows."""
-    from tqdm.auto import tqdm  # here, not at import: `import fastilt` stays free of tqdm's start-up
-
-    items = np.flatnonzero(status == INVERTED)
-    n = template.penalty_model.size
-    g = np.full((stack.shape[0], n), np.nan)
-    convergence = np.full((stack.shape[0], template.maxloop), np.nan)
-    iterations = np.zeros(stack.shape[0], dtype=np.int32)
-    start = time.perf_counter()
-    with tqdm(total=items.size, disable=verbose <= 0, desc="fastilt", unit="item") as bar:
-        if backend == "compiled":
-            from .compiled_batch import invert_compiled
-
-            solver = invert_compiled(template, stack, items, threads, bar, g, convergence, iterations)
-        else:
-            solver, threads = "python", 1
-            for i in items:
-                invert_alone(template, stack[i], i, "python", g, convergence, iterations)
-                bar.update(1)
-    elapsed = time.perf_counter() - start
-    return _result(template, stack, status, g, convergence, iterations, backend, solver, threads, elapsed)
-
-
-def _result(template, stack, status, g, convergence, iterations, backend, solver, threads, elapsed):
-    items = stack.shape[0]
-    shape = tuple(int(n) for n in template.Nx)
-    if template.ndim > 1:  # g is flattened in Fortran order, as IltData.g_old
-        g = g.reshape((items,) + shape[::-1]).transpose((0,) + tuple(range(len(shape), 0, -1)))
-    g = np.ascontiguousarray(g)
-    # Item by item, as IltData does: the fit of an item does not depend on the stack around it.
-    fit = np.full(stack.shape, np.nan)
-    for i in np.flatnonzero(status == INVERTED):
-        fit[i] = apply_per_dimension(g[i], [K.T for K in template.K]).reshape(stack.shape[1:])
-    last = convergence[np.arange(items), np.maximum(iterations - 1, 0)]
-    converged = (iterations > 0) & (last < template.conv_limit)
-    return BatchResult(
-        g=g, fit=fit, residuals=fit - stack, convergence=convergence, iterations=iterations,
-        converged=converged, status=status, tau=[np.ravel(x) for x in template.tau], backend=backend,
-        solver=solver, n_jobs=threads, inversion_time=elapsed,
-        settings={"conv_limit": template.conv_limit, "maxloop": template.maxloop},
-    )
