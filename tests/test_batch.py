@@ -182,3 +182,14 @@ def test_item_with_non_finite_arithmetic_is_named():
     stack[1] *= 1e306
     with np.errstate(over="ignore"), pytest.raises(ilt.errors.NonFiniteError, match=r"^item 1: g is NaN or infinite"):
         ilt.invert_many(stack, T, TAU, ilt.Exponential(), n_jobs=2, verbose=0)
+
+
+def test_the_memory_limit_holds_for_the_batch_as_a_whole(monkeypatch):
+    """One item fits in FASTILT_MAX_MEMORY, the results of 2000 do not: refused before any work."""
+    t = np.linspace(0.001, 1, 100)
+    stack = np.tile(100 * np.exp(-t / 0.05), (2000, 1))
+    monkeypatch.setenv("FASTILT_MAX_MEMORY", "2M")
+    one = ilt.invert_many(stack[:2], t, np.logspace(-3, 1, 30), ilt.Exponential(), verbose=0)
+    assert one.iterations.min() > 0
+    with pytest.raises(MemoryError, match=r"^inverting 2000 items of 30 unknowns .*FASTILT_MAX_MEMORY"):
+        ilt.invert_many(stack, t, np.logspace(-3, 1, 30), ilt.Exponential(), verbose=0)

@@ -115,3 +115,14 @@ def test_iltstats_on_the_cluster_equals_the_local_run(client):
         remote = d.iltstats(n=3, verbose=0, random_seed=11)
     for name, value in remote.items():
         np.testing.assert_array_equal(np.asarray(value), local[name], err_msg=name)
+
+
+def test_numpy_and_dask_stacks_take_the_same_data():
+    """One set of checks at both front doors: bool data (0/1 decays) is inverted by both alike."""
+    t = np.linspace(0.001, 1, 40)
+    stack = np.array([t < 0.3, t < 0.6])
+    eager = ilt.invert_many(stack, t, np.logspace(-3, 1, 12), ilt.Exponential(), verbose=0)
+    lazy = ilt.invert_many(da.from_array(stack, chunks=1), t, np.logspace(-3, 1, 12), ilt.Exponential()).compute()
+    np.testing.assert_array_equal(lazy.g, eager.g)
+    with pytest.raises(TypeError, match="must be real"):
+        ilt.invert_many(da.from_array(stack.astype(complex), chunks=1), t, np.logspace(-3, 1, 12), ilt.Exponential())
