@@ -1,5 +1,7 @@
 """iltstats: noise samples as ILTpy draws them, reproducible, consistent, errors first."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -29,14 +31,6 @@ def stats_run(small):
 
 def test_keys_are_iltpys(stats_run):
     assert set(stats_run) == ILTPY_KEYS == set(STATISTICS_KEYS)
-
-
-@pytest.fixture
-def follow():
-    """Follow an ILTpy release for one test: ``follow("1.0.0")``."""
-    previous = ilt.iltpy_version()
-    yield ilt.set_iltpy_version
-    ilt.set_iltpy_version(previous)
 
 
 def test_noise_is_drawn_like_iltpy_1_1(small, stats_run):
@@ -102,25 +96,38 @@ def test_each_sample_is_a_plain_reinversion_with_the_same_settings():
     np.testing.assert_allclose(statistics["g_list"][1], fresh.g, rtol=0, atol=1e-10 * np.abs(fresh.g).max())
 
 
-def test_sigma_is_carried_and_the_noise_is_unit_as_in_iltpy():
+@pytest.mark.parametrize("release", ["1.0.0", "1.1.0"])
+def test_sigma_and_the_unit_noise_as_each_release(release, follow):
+    # ILTpy 1.0 re-initialises the same object (the weights kept); 1.1 inits a fresh one
+    # with tau, kernel and the last init's parameters only (unweighted), and fastilt warns.
+    follow(release)
     data = inverted_case("1d_exponential_sigma", maxloop=20)
     assert np.ptp(data.sigma) > 0  # a real weighting: scaled noise would differ
-    statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=9)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=9)
+    dropped = [w for w in caught if "without sigma, so unweighted" in str(w.message)]
+    assert len(dropped) == (release == "1.1.0")
     for sample, noise in zip(statistics["data_samples"], statistics["noise_samples"]):
         np.testing.assert_array_equal(sample, data.fit + noise)
     ref = reference("1d_exponential_sigma")
     fresh = ilt.iltload(data=statistics["data_samples"][0], t=ref["t0"])
-    fresh.init(ref["tau0"], ilt.Exponential(), sigma=ref["sigma"], parameters={"maxloop": 20})
+    weights = {"sigma": ref["sigma"]} if release == "1.0.0" else {}
+    fresh.init(ref["tau0"], ilt.Exponential(), parameters={"maxloop": 20}, **weights)
     fresh.invert(verbose=0)
     np.testing.assert_allclose(statistics["g_list"][0], fresh.g, rtol=0, atol=1e-10 * np.abs(fresh.g).max())
 
 
-def test_dim_ndim_is_carried():
+@pytest.mark.parametrize("release", ["1.0.0", "1.1.0"])
+def test_dim_ndim_as_each_release(release, follow):
+    follow(release)
     data = inverted_case("pseudo2d_exponential_dim_ndim", maxloop=3)
     statistics = iltstats(data, n=2, n_jobs=1, verbose=0, random_seed=3)
     ref = reference("pseudo2d_exponential_dim_ndim")
     fresh = ilt.iltload(data=statistics["data_samples"][0], t=ref["t0"])
-    fresh.init(ref["tau0"], ilt.Exponential(), dim_ndim=ref["dim_ndim"], parameters={"maxloop": 3})
+    axis = {"dim_ndim": ref["dim_ndim"]} if release == "1.0.0" else {}
+    fresh.init(data.tau if release == "1.1.0" else ref["tau0"], data.kernel if release == "1.1.0" else ilt.Exponential(),
+               parameters={"maxloop": 3}, **axis)
     fresh.invert(verbose=0)
     assert statistics["g_list"][0].shape == data.g.shape
     np.testing.assert_allclose(statistics["g_list"][0], fresh.g, rtol=0, atol=1e-10 * np.abs(fresh.g).max())

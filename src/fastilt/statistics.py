@@ -7,9 +7,14 @@ grids and fit settings, in parallel with joblib.  The spread of the ``n``
 distributions estimates the uncertainty of ``g``.
 
 With ``sigma`` (a weighted fit) the noise is still of unit variance, as in
-ILTpy, and every re-inversion keeps the weights ``1/sigma``: the spread is that
-of unit noise.  For noise at the level of ``sigma``, scale data and ``sigma``
-so that the noise has unit variance (what ILTpy and fastilt assume anyway).
+ILTpy.  Following ILTpy 1.0, every re-inversion keeps the weights ``1/sigma``
+(and ``g_guess``, ``dim_ndim``): ILTpy 1.0 re-initialises the same object.
+Following ILTpy 1.1, each sample is what a fresh
+``init(tau, kernel, parameters)`` of it gives, as ILTpy 1.1 does: the
+arguments ``sigma``, ``g_guess`` and ``dim_ndim`` and the settings of earlier
+``init`` calls are not passed on (a warning says so where ``sigma`` was
+given).  For noise at the level of ``sigma``, scale data and ``sigma`` so
+that the noise has unit variance (what ILTpy and fastilt assume anyway).
 
 The noise is drawn exactly as the ILTpy release followed
 (:func:`fastilt.iltpy_version`) draws it (:func:`draw_noise`): ILTpy 1.1 from
@@ -19,6 +24,7 @@ samples as that release.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -96,6 +102,30 @@ def draw_noise(shape, n, random_seed):
         return [np.random.randn(*shape) for _ in range(n)]
     rng = np.random.default_rng(random_seed)
     return [rng.standard_normal(shape) for _ in range(n)]
+
+
+def _sample_template(iltdata):
+    """The initialised object whose ``with_data(sample)`` each sample is, as the release followed has it.
+
+    ILTpy 1.0 re-initialises the inverted object itself, keeping every
+    setting; ILTpy 1.1 makes a fresh object from the data-dict template and
+    calls ``init(tau, kernel, parameters=<the last init's parameters>)``.  One
+    such init serves all samples: ``with_data`` of it equals a fresh init of each.
+    """
+    if iltpy_version() == "1.0.0":
+        return iltdata
+    if iltdata.sigma is not None:
+        warnings.warn(
+            "iltstats follows ILTpy 1.1.0, which re-inverts each sample with a fresh init(tau, kernel, parameters): "
+            "without sigma, so unweighted; fastilt.set_iltpy_version('1.0.0') keeps the weights",
+            UserWarning,
+            stacklevel=3,
+        )
+    fresh = type(iltdata)({**iltdata._data_dict_template, "data": np.asarray(iltdata.fit)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # init's advice was given to the original's init
+        fresh.init(iltdata.tau, iltdata.kernel, parameters=iltdata.user_parameters)
+    return fresh
 
 
 def _invert_sample(item, solver, backend):
@@ -236,15 +266,16 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
 
     noise_samples = draw_noise(fit.shape, n, random_seed)
     data_samples = [fit + noise for noise in noise_samples]
-    # Each sample is what a fresh init of it with the same settings gives: the
-    # kernels, compression and W are shared, only the data side is formed anew.
+    # Each sample is what an init of it gives (with the settings the release followed
+    # passes on): the kernels, compression and W are shared, only the data side is formed anew.
+    template = _sample_template(iltdata)
     backend = getattr(iltdata, "backend", "auto")  # re-invert the way the original was inverted
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
     # joblib's default backend (loky) unless the caller chose another with
     # joblib.parallel_config(backend=...), e.g. "dask" to run on a cluster.
     results = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_invert_sample)(iltdata.with_data(sample), solver, backend)
+        delayed(_invert_sample)(template.with_data(sample), solver, backend)
         for sample in data_samples
     )
 

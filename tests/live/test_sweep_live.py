@@ -74,7 +74,7 @@ def problems_2d(draw):
     }
 
 
-SWEEP = settings(derandomize=True, database=None, deadline=None, max_examples=12,
+SWEEP = settings(derandomize=True, database=None, deadline=None, max_examples=40,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
