@@ -8,13 +8,6 @@ import fastilt as ilt
 from fastilt.problem.iltpy_names import PRIVATE_IN_1_1
 
 
-@pytest.fixture
-def follow():
-    previous = ilt.iltpy_version()
-    yield ilt.set_iltpy_version
-    ilt.set_iltpy_version(previous)
-
-
 def _decay(sigma=None, parameters=None):
     t = np.linspace(0.001, 1, 60)
     data = ilt.iltload(data=100 * np.exp(-t / 0.05) + np.random.default_rng(0).normal(size=t.size), t=t)

@@ -11,14 +11,6 @@ import fastilt as ilt
 from fastilt.compat import versions
 
 
-@pytest.fixture
-def follow():
-    """Follow an ILTpy release for one test; the default is restored afterwards."""
-    previous = ilt.set_iltpy_version(None)
-    yield ilt.set_iltpy_version
-    ilt.set_iltpy_version(previous)
-
-
 def stretched():
     return ilt.iltkernel("stretched", lambda t, tau: np.exp(-t / tau) ** 0.5, "lambda t, tau: np.exp(-t / tau) ** 0.5")
 
@@ -44,10 +36,12 @@ def test_unknown_release_is_refused(follow, monkeypatch):
         ilt.iltpy_version()
 
 
-def test_set_returns_the_previous_choice(follow):
-    assert follow("1.0.0") == "1.1.0"
-    assert ilt.iltpy_version() == "1.0.0"
-    assert follow(None) == "1.0.0"
+def test_set_returns_the_previous_choice(follow, monkeypatch):
+    monkeypatch.setenv("FASTILT_ILTPY_VERSION", "1.0.0")
+    assert follow("1.1") is None  # nothing chosen before: the environment was followed
+    assert ilt.iltpy_version() == "1.1.0"
+    assert follow(None) == "1.1.0"
+    assert ilt.iltpy_version() == "1.0.0"  # back to the environment
 
 
 def test_iltkernel_makes_a_kernel_class():

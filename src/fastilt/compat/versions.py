@@ -47,7 +47,7 @@ def iltpy_version():
 
 
 def set_iltpy_version(version):
-    """Follow ILTpy ``version`` where its releases differ; returns the previous choice.
+    """Follow ILTpy ``version`` where its releases differ; returns the previous choice, to restore it.
 
     Parameters
     ----------
@@ -57,8 +57,10 @@ def set_iltpy_version(version):
 
     Returns
     -------
-    str
-        The release followed before this call.
+    str or None
+        The choice before this call: a release, or None where none was set
+        (the environment variable or the newest release was followed).
+        Passing it back restores exactly what was followed.
 
     Raises
     ------
@@ -74,6 +76,6 @@ def set_iltpy_version(version):
     >>> _ = fastilt.set_iltpy_version(previous)
     """
     global _chosen
-    previous = iltpy_version()
+    previous = _chosen
     _chosen = None if version is None else _normalise(version, "set_iltpy_version")
     return previous
