@@ -583,6 +583,37 @@ class IltData:
         self.residuals = self.fit - self.data
         self.inverted = True
 
+    def diagnostics(self, noise=1.0):
+        """Can this result be trusted?  Residuals, tau range, convergence, lobes, degrees of freedom.
+
+        Parameters
+        ----------
+        noise : float or NoiseEstimate, default 1.0
+            The noise standard deviation of ``data``: 1 for data at unit noise
+            (ILTpy's convention), or :func:`fastilt.estimate_noise`'s result.
+
+        Returns
+        -------
+        Diagnosis
+            One check per question, each with a verdict and what to change;
+            ``str()`` of it is a table (:func:`fastilt.diagnose`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import fastilt as ilt
+        >>> t = np.linspace(1e-3, 2, 512)
+        >>> s = 100 * np.exp(-t / 0.05) + np.random.default_rng(3).normal(size=t.size)
+        >>> data = ilt.iltload(data=s, t=t)
+        >>> data.init(np.logspace(-4, 1, 60), ilt.Exponential())
+        >>> data.invert(verbose=0)
+        >>> data.diagnostics().ok
+        True
+        """
+        from .quality import diagnose
+
+        return diagnose(self, noise)
+
     # ------------------------------------------------------- statistics, report
     def iltstats(self, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None):
         """Uncertainty by ``n`` re-inversions of ``fit`` plus unit Gaussian noise.

@@ -41,6 +41,7 @@ from ._version import __version__
 from .compat import iltpy_version
 
 from .errors import NotInvertedError
+from .quality import diagnose
 from .validation import is_sparse
 
 __all__ = ["iltreport", "NotInvertedError", "report_paths", "DEFAULT_PREFIX"]
@@ -302,6 +303,9 @@ def _text_report(iltdata, parameters, fit_dict):
     for d, tau in enumerate(iltdata.tau):
         tau = np.ravel(tau)
         out.append(f"# tau Dim {d} : {tau.size} points from {tau.min():.6g} to {tau.max():.6g}")
+    diagnosis = diagnose(iltdata)  # in noise units: the data are at unit noise (ILTpy's convention)
+    out.append(f"# Diagnosis : {'every check ok' if diagnosis.ok else f'{len(diagnosis.warnings)} warning(s)'}")
+    out += [f"#   {line}" for line in str(diagnosis).splitlines()[1:]]
     out.append("# --- ---")
     out.append("# --- ARRAYS ---")
     text = "\n".join(out) + "\n"

@@ -19,6 +19,8 @@ import numpy as np
 
 from ..errors import NonFiniteError
 from ..loading import iltload
+from ..quality import estimate_noise
+from ..quality.noise import MIN_POINTS
 from .experiment_kernels import KERNELS, kernel, negative_g, static_term_grid
 
 COMPRESS_ABOVE = 5000
@@ -126,15 +128,22 @@ def compression(shape, names):
     return {"compress": True, "s": s[0]} if len(shape) == 1 else {"compress": long, "s": s}
 
 
-def noise_sd(data):
-    """``std(diff(x)) / sqrt(2)`` along the first axis of the imaginary part (or of the data).
+def noise_estimate(data):
+    """The noise of ``data`` by :func:`fastilt.estimate_noise` (``auto``), without the traces never acquired.
 
-    Traces the reader found all zero (``metadata["empty_traces"]``, never
-    acquired) are left out: their zero differences would pull the estimate down.
+    Traces the reader found all zero (``metadata["empty_traces"]``) are left
+    out: their zero differences would pull the estimate down.
     """
-    x = data.metadata.get("imaginary", data.data)
-    x = np.delete(x, data.metadata.get("empty_traces", []), axis=-1)
-    return float(np.std(np.diff(x, axis=0)) / np.sqrt(2))
+    empty = data.metadata.get("empty_traces", [])
+    values, imaginary = data.data, data.metadata.get("imaginary")
+    if empty:
+        values = np.delete(values, empty, axis=-1)
+        imaginary = None if imaginary is None else np.delete(imaginary, empty, axis=-1)
+    if values.ndim > 1 and values.shape[0] < MIN_POINTS:
+        # A few delays of long traces (spectra against delay): the noise along the traces.
+        along_traces = [None if x is None else np.moveaxis(x, -1, 0) for x in (values, imaginary)]
+        return estimate_noise(along_traces[0], imaginary=along_traces[1])
+    return estimate_noise(values, np.ravel(data.t[0]), imaginary=imaginary)
 
 
 def _drop_empty_traces(raw, notes):
@@ -192,7 +201,10 @@ def prepare(path, kernels=None, tau=None, parameters=(), sd=None, drop_empty_tra
         fit_parameters.update(compression(raw.data.shape, names))
     fit_parameters.update(user)
     grids = _static_term(names, grids, fit_parameters, notes)
-    sd = noise_sd(raw) if sd is None else sd
+    if sd is None:
+        noise = noise_estimate(raw)
+        sd = noise.sigma
+        notes.append(f"{noise} (fastilt.estimate_noise)")
     if not sd > 0:
         raise ValueError(f"--noise-sd {sd}: the noise sd must be positive")
     with np.errstate(over="ignore"):
@@ -232,6 +244,9 @@ def _invert_and_report(args):
         data.invert(verbose=1, backend=args.backend)
     for note in [*metadata["invert_notes"], *(one_line(warning.message) for warning in caught)]:
         print(f"note: {note}")
+    diagnosis = data.diagnostics()  # the data were divided by their noise sd: noise units
+    print("diagnosis:" + ("" if diagnosis.ok else f" {len(diagnosis.warnings)} warning(s), see below"))
+    print("\n".join("  " + line for line in str(diagnosis).splitlines()))
     source = Path(data.filepath)
     name = source.stem if source.is_file() else source.name
     out = args.out or Path.cwd() / f"{name}_fastilt"
