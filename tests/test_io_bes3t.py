@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import fastilt as ilt
-from fastilt.cli.invert import noise_sd, prepare
+from fastilt.cli.invert import noise_estimate, prepare
 from instrument_files import bes3t
 
 
@@ -52,7 +52,7 @@ def test_empty_traces_are_flagged_and_left_out_of_the_noise_estimate(tmp_path):
     assert data.metadata["empty_traces"] == list(range(25, 40))
     assert any(note.startswith("15 of 40 traces are all zero (indices 25..39): planned but not acquired")
                for note in data.metadata["notes"])
-    assert noise_sd(data) == pytest.approx(0.01, rel=0.03)  # with the zeros: 0.01 * sqrt(25/40)
+    assert noise_estimate(data).sigma == pytest.approx(0.01, rel=0.05)  # with the zeros: 0.01 * sqrt(25/40)
 
 
 def test_empty_traces_left_out_of_the_inversion_on_request(tmp_path):
@@ -61,7 +61,7 @@ def test_empty_traces_left_out_of_the_inversion_on_request(tmp_path):
     kept = prepare(dsc, drop_empty_traces=True)
     assert kept.data.shape == (512, 25)
     np.testing.assert_array_equal(np.ravel(kept.t[1]), np.arange(25.0))
-    assert kept.metadata["noise_sd"] == pytest.approx(0.01, rel=0.03)
+    assert kept.metadata["noise_sd"] == pytest.approx(0.01, rel=0.05)
     assert "--drop-empty-traces: 15 empty traces left out of the inversion, 25 inverted" in kept.metadata["invert_notes"]
 
 
