@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
-sys.path.insert(0, str(DOCS / "_ext"))  # fastilt_gallery: the sphinx-gallery hooks
+sys.path.insert(0, str(DOCS / "_ext"))  # our extensions
 
 import fastilt  # noqa: E402  (the installed package, or the editable build)
 
@@ -26,11 +26,18 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "fastilt_xref",  # short names in docstrings -> the documented public name
+    "fastilt_parameters",  # the fit parameter table, from fastilt.parameters.PARAMETERS
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "figures", "_ext", "_templates"]
+
+# --- cross-references: every one resolves (``-n``), short names through fastilt_xref --------
+# Internal modules are named in docstrings for a reader of the source, not documented
+# as API: a reference to one stays plain text.
+nitpick_ignore_regex = [("py:mod", r"fastilt\.(problem|batch)\.\w+")]
 
 # --- API reference: autosummary pages, numpydoc docstrings -------------------------------
 autosummary_generate = True
@@ -54,4 +61,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"fastilt {release}"
 html_theme_options = {
     "show_toc_level": 2,
+    # the first five pages of the contents are the header's links: the gallery and the
+    # API reference among them; the rest under "More"
+    "header_links_before_dropdown": 5,
 }
