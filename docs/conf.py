@@ -28,6 +28,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "fastilt_xref",  # short names in docstrings -> the documented public name
     "fastilt_parameters",  # the fit parameter table, from fastilt.parameters.PARAMETERS
+    "fastilt_benchmarks",  # numbers on pages, from benchmarks/results/*.md
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
