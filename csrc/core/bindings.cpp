@@ -128,7 +128,7 @@ PenaltyAssembler make_assembler(const py::object& model) {
     dirs.push_back(dir);
     ++k;
   }
-  Schedule s;
+  Schedule s{};  // every field set below
   s.alpha_00 = attr<double>(model, "alpha_00");
   s.alpha_nn = attr<double>(model, "alpha_nn");
   s.nn = attr<bool>(model, "nn");

@@ -21,15 +21,17 @@ struct Direction {
   int c_nmax = 1, p_nmax = 1, zc_nmax = 1;
 };
 
-// Update schedule and global weights (ILTpy's parameter names).
+// Update schedule and global weights (ILTpy's parameter names).  No defaults
+// here: the binding fills every field from the PenaltyModel, whose values
+// (and defaults) come from parameters.py.
 struct Schedule {
-  double alpha_00 = 1, alpha_nn = 0;
-  bool nn = false, reg_zc = true;
-  int zc_on = 4, zc_down = 59;
-  double zc_upd = 1, zc_updmin = 0.2, zc_downrate = 0.05, zc_max = 1;
-  int reg_down = 29;
-  double reg_upd = 1, reg_updmin = 0.2, reg_downrate = 0.05;
-  double initial_scale = 1;  // Γ0 = initial_scale * I
+  double alpha_00, alpha_nn;
+  bool nn, reg_zc;
+  int zc_on, zc_down;
+  double zc_upd, zc_updmin, zc_downrate, zc_max;
+  int reg_down;
+  double reg_upd, reg_updmin, reg_downrate;
+  double initial_scale;  // Γ0 = initial_scale * I
 
   double zero_crossing_ratio(int iteration) const;
   double gamma_ratio(int iteration) const;  // 1: no blending yet
