@@ -79,3 +79,17 @@ def test_report_names_iltpys_solver_type_and_what_ran(tmp_path):
     data.invert(verbose=0)
     text = open(data.report(tmp_path / "r")["report"]).read()
     assert f"# Solver : {data.solver_type} (ILTpy {ilt.iltpy_version()}'s name), ran {data.solver}" in text
+
+
+def test_settings_come_from_one_frozen_configuration():
+    import dataclasses
+
+    data = _decay(parameters={"alpha_00": 2, "sb": True})
+    config = data.configuration
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.Nx = None
+    for field in dataclasses.fields(config):
+        assert getattr(data, field.name) is getattr(config, field.name), field.name
+    assert data.idx == config.iltpy_attributes()["idx"] == [[0, 0]]
+    assert (data.sb, data.maxloop, data.alpha_00, data.ndim, data.Nx0tot) == ([True], 5, 2, 1, 20)
+    assert data.penalty_model.alpha_00 == 2.0 and data.penalty_model.shape == (21,)

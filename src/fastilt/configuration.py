@@ -1,14 +1,15 @@
 """Resolution of the fit parameters into per-dimension and per-direction settings.
 
 :func:`resolve_configuration` turns the user's data, sampling vectors and fit
-parameters into the attributes ILTpy users know (``tau``, ``Nx``, ``alpha_c``,
-``Delta_Q``, ...).  It validates everything first and touches no object, so a
+parameters into a frozen :class:`Configuration` whose fields are the attributes
+ILTpy users know (``tau``, ``Nx``, ``alpha_c``, ``Delta_Q``, ...).  It validates everything first and touches no object, so a
 failed ``init`` leaves an ``IltData`` as it was.
 """
 
 import math
 import numbers
 import warnings
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from .kernels import (
     kernel_from_spec,
 )
 
-__all__ = ["resolve_configuration", "generate_tau", "VALID_ALT_G"]
+__all__ = ["Configuration", "resolve_configuration", "generate_tau", "VALID_ALT_G"]
 
 VALID_ALT_G = (0, 2, 4, 6, 8)
 
@@ -95,14 +96,14 @@ def _resolve_base_tau(base_tau, kernels):
                 f"base_tau must be set for user-defined kernels: 1 for a logarithmic, 0 for a "
                 f"linear tau axis. base_tau[{i}] is {base_tau[i]}; check that it matches tau.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,  # the caller of init (via _resolve_axes and resolve_configuration)
             )
     return base_tau
 
 
 def _resolve_sampling(data, t, user_t_spec, dim_ndim, base_tau):
     ndim = data.ndim
-    t = [check.as_finite_array(ti, f"t[{i}]").ravel() for i, ti in enumerate(t)]
+    t = list(t)  # finite, one per dimension, of the data's lengths: checked when the IltData was made
     for i in range(ndim):
         if base_tau[i] != 0 and not user_t_spec[i]:
             raise ValueError(f"t[{i}] was not given: an inverted dimension needs its t.")
@@ -115,11 +116,6 @@ def _resolve_sampling(data, t, user_t_spec, dim_ndim, base_tau):
                     f"(data.shape[{ndim - 1}]) has {data.shape[-1]}"
                 )
             t[-1] = dim_ndim
-    for i in range(ndim):
-        if t[i].size != data.shape[i]:
-            raise ValueError(
-                f"Length of t[{i}] ({t[i].size}) does not match data.shape[{i}] ({data.shape[i]})"
-            )
     return t
 
 
@@ -278,72 +274,121 @@ def _window(values, directions, shape):
     )
 
 
-def resolve_configuration(data, t, user_t_spec, p):
-    """Validate and resolve the fit dict ``p`` for ``data``; returns attributes by name."""
-    ndim = data.ndim
-    per_axis = _check_schedule(p, ndim)
+@dataclass(frozen=True, eq=False)
+class Configuration:
+    """The fit parameters resolved for the data: per dimension, per axis and per direction.
+
+    Field names are ILTpy's attribute names; :meth:`iltpy_attributes` adds the
+    ones derived from them.  Built by :func:`resolve_configuration` only.
+    """
+
+    Nt: tuple  # the data's shape
+    directions: list  # ILTpy's order: axes, then diagonal pairs
+    kernel: list
+    compress: list
+    base_tau: list  # 1: logarithmic tau axis, 0: linear
+    reg_bc: np.ndarray  # boundary width per direction (0 on diagonals)
+    s: list  # kept singular values per dimension
+    t: list  # rows (1, N)
+    tau: list  # columns (N, 1)
+    sb: list
+    Nx0: np.ndarray  # tau points per dimension
+    Ntau: int
+    Nx: np.ndarray  # Nx0 plus the static baseline
+    Nxtot: int
+    g_guess: object  # None or a vector in Fortran order
+    sigma: object  # None or an array of the data's shape
+    alpha_0: np.ndarray  # per direction
+    alpha_c: np.ndarray
+    alpha_p: np.ndarray
+    alpha_a: np.ndarray
+    alpha_d: np.ndarray
+    alpha_bc: np.ndarray  # per axis
+    alpha_nn: np.ndarray
+    Delta_Q: np.ndarray  # per direction
+    c_nmax: np.ndarray
+    p_nmax: np.ndarray
+    zc_nmax: np.ndarray
+
+    @property
+    def ndim(self):
+        return len(self.Nt)
+
+    def iltpy_attributes(self):
+        """The settings by ILTpy's attribute names (``IltData`` fills them from here)."""
+        names = {field.name: getattr(self, field.name) for field in fields(self)}
+        names.update(ndim=self.ndim, idx=[list(d.axes) for d in self.directions], Nx0tot=self.Ntau)
+        return names
+
+
+def _resolve_axes(p, shape):
+    """Kernels, compression, tau axis kind, boundary widths and kept singular values per dimension."""
+    ndim = len(shape)
     kernels = _resolve_kernels(p["kernel"], ndim)
     compress = _per_dimension(p["compress"], ndim, False, "compress", bool)
     base_tau = _resolve_base_tau(p["base_tau"], kernels)
     for i, kernel in enumerate(kernels):
         if kernel.name in (Identity.name, IltKernel.name):
             compress[i] = False
-
     if p["reg_bc"] is None:
         reg_bc = [2 if b != 0 else 0 for b in base_tau]
     else:
         reg_bc = [check.check_int(p["reg_bc"], "reg_bc", minimum=0)] * ndim
-
     s = _per_dimension(p["s"], ndim, None, "s", int)
     if any(si < 1 for si in s):
         raise ValueError(f"`s` must be >= 1, got {p['s']!r}")
-    s = [data.shape[i] if s[i] > data.shape[i] or not compress[i] else s[i] for i in range(ndim)]
+    s = [shape[i] if s[i] > shape[i] or not compress[i] else s[i] for i in range(ndim)]
+    return kernels, compress, base_tau, reg_bc, s
 
-    t = _resolve_sampling(data, t, user_t_spec, p["dim_ndim"], base_tau)
-    tau = _resolve_tau(p["tau"], t, kernels, base_tau, p["dim_ndim"] is not None and ndim > 1)
-    sb = _resolve_sb(p["sb"], ndim)
-    if any(sb) and p["alt_g"] != 0:
+
+def _check_baseline(sb, alt_g):
+    if any(sb) and alt_g != 0:
         # ILTpy fails here inside its Cholesky factorisation of Γ, after the set-up.
         raise ValueError(
-            f"alt_g = {p['alt_g']} cannot be combined with a static baseline (sb=True): the data-space "
+            f"alt_g = {alt_g} cannot be combined with a static baseline (sb=True): the data-space "
             "forms factor Γ = L Lᵀ, but the baseline is not regularised, so Γ is singular; use alt_g = 0"
         )
 
-    Nx0 = np.array([ti.size for ti in tau])
-    Nx = np.array([ti.size + int(b) for ti, b in zip(tau, sb)])
-    Nxtot = math.prod(int(n) for n in Nx)
-    Ntau = math.prod(int(n) for n in Nx0)
 
-    g_guess = p["g_guess"]
-    if g_guess is not None:
-        g_guess = np.squeeze(check.as_finite_array(g_guess, "g_guess").astype(float))
-        if g_guess.ndim > 1 and g_guess.shape != tuple(int(n) for n in Nx):
-            raise ValueError(
-                f"`g_guess` has shape {g_guess.shape}, expected the shape of g "
-                f"{tuple(int(n) for n in Nx)} (or a vector of {Nxtot} values in Fortran order)."
-            )
-        g_guess = g_guess.ravel(order="F")
-        if g_guess.size != Nxtot:
-            raise ValueError(f"`g_guess` has {g_guess.size} values, expected {Nxtot}.")
+def _resolve_g_guess(g_guess, Nx):
+    """``g_guess`` as a vector in Fortran order (given as that vector or in the shape of g)."""
+    if g_guess is None:
+        return None
+    shape, size = tuple(int(n) for n in Nx), math.prod(int(n) for n in Nx)
+    g_guess = np.squeeze(check.as_finite_array(g_guess, "g_guess").astype(float))
+    if g_guess.ndim > 1 and g_guess.shape != shape:
+        raise ValueError(
+            f"`g_guess` has shape {g_guess.shape}, expected the shape of g "
+            f"{shape} (or a vector of {size} values in Fortran order)."
+        )
+    g_guess = g_guess.ravel(order="F")
+    if g_guess.size != size:
+        raise ValueError(f"`g_guess` has {g_guess.size} values, expected {size}.")
+    return g_guess
 
-    sigma = p["sigma"]
-    if sigma is not None:
-        sigma = check.as_finite_array(sigma, "sigma").astype(float)
-        if sigma.shape != data.shape and np.squeeze(sigma).shape == data.shape:
-            sigma = np.squeeze(sigma)  # the data's size-1 dimensions were squeezed too
-        if sigma.shape != data.shape:
-            raise ValueError(f"sigma has shape {sigma.shape}, expected the data shape {data.shape}")
-        if np.any(sigma <= 0):
-            k = np.unravel_index(int(np.argmax(sigma <= 0)), sigma.shape)
-            raise ValueError(
-                "sigma (the noise standard deviation) must be positive everywhere, "
-                f"but sigma[{', '.join(str(int(i)) for i in k)}] = {float(sigma[k]):g}"
-            )
-        check_noise_weights(sigma)
 
-    # Compliance and scale parameters, per axis first.
-    directions = regularisation_directions(ndim)
-    n_points = math.prod(s[i] if compress[i] else data.shape[i] for i in range(ndim))
+def _resolve_sigma(sigma, shape):
+    """The noise standard deviation of each data point: positive, in the data's shape."""
+    if sigma is None:
+        return None
+    sigma = check.as_finite_array(sigma, "sigma").astype(float)
+    if sigma.shape != shape and np.squeeze(sigma).shape == shape:
+        sigma = np.squeeze(sigma)  # the data's size-1 dimensions were squeezed too
+    if sigma.shape != shape:
+        raise ValueError(f"sigma has shape {sigma.shape}, expected the data shape {shape}")
+    if np.any(sigma <= 0):
+        k = np.unravel_index(int(np.argmax(sigma <= 0)), sigma.shape)
+        raise ValueError(
+            "sigma (the noise standard deviation) must be positive everywhere, "
+            f"but sigma[{', '.join(str(int(i)) for i in k)}] = {float(sigma[k]):g}"
+        )
+    check_noise_weights(sigma)
+    return sigma
+
+
+def _resolve_compliance(per_axis, tau, base_tau, n_points, Ntau, directions, alpha_00):
+    """The compliance and scale parameters per direction, ILTpy's defaults derived from the grid."""
+    ndim = len(tau)
     # Grid spacing at the end of each tau axis: in ln(tau) on log axes, in tau on linear ones.
     spacing = np.array([
         np.log(tau[i][-1]) - np.log(tau[i][-2]) if base_tau[i] != 0 else tau[i][-1] - tau[i][-2]
@@ -354,45 +399,59 @@ def resolve_configuration(data, t, user_t_spec, p):
     alpha_a = per_axis["alpha_a"]
     alpha_d = 1 / alpha_a if per_axis["alpha_d"] is None else per_axis["alpha_d"]
     delta_q = [spacing[i] if base_tau[i] != 0 else spacing[i] * math.log(10) for i in range(ndim)]
-
-    def extend(values):
-        return _rms(values, directions)
-
     delta_q_directions = np.array([
         math.sqrt(delta_q[a] ** 2 + delta_q[b] ** 2) if a != b else delta_q[a]
         for a, b in (d.axes for d in directions)
     ])
-    check_penalty_scale(extend(per_axis["alpha_0"]), delta_q_directions, float(p["alpha_00"]))
-
+    alpha_0 = _rms(per_axis["alpha_0"], directions)
+    check_penalty_scale(alpha_0, delta_q_directions, float(alpha_00))
     return {
-        "Nt": data.shape,
-        "ndim": ndim,
-        "idx": [list(d.axes) for d in directions],
-        "directions": directions,
-        "kernel": kernels,
-        "compress": compress,
-        "base_tau": base_tau,
-        "reg_bc": np.array(reg_bc + [0] * (ndim * ndim - ndim), dtype=np.int64),
-        "s": s,
-        "t": [ti.reshape(1, -1) for ti in t],
-        "tau": [ti.reshape(-1, 1) for ti in tau],
-        "sb": sb,
-        "Nx0": Nx0,
-        "Nx0tot": Ntau,
-        "Ntau": Ntau,
-        "Nx": Nx,
-        "Nxtot": Nxtot,
-        "g_guess": g_guess,
-        "sigma": sigma,
-        "alpha_0": extend(per_axis["alpha_0"]),
-        "alpha_c": extend(alpha_c),
-        "alpha_p": extend(alpha_p),
-        "alpha_a": extend(alpha_a),
-        "alpha_d": extend(alpha_d),
-        "alpha_bc": per_axis["alpha_bc"],
-        "alpha_nn": per_axis["alpha_nn"],
+        "alpha_0": alpha_0,
+        "alpha_c": _rms(alpha_c, directions),
+        "alpha_p": _rms(alpha_p, directions),
+        "alpha_a": _rms(alpha_a, directions),
+        "alpha_d": _rms(alpha_d, directions),
         "Delta_Q": delta_q_directions,
-        "c_nmax": _window([p["c_nmax"]] * ndim, directions, Nx),
-        "p_nmax": _window([p["p_nmax"]] * ndim, directions, Nx),
-        "zc_nmax": _window([p["zc_nmax"]] * ndim, directions, Nx),
     }
+
+
+def resolve_configuration(data, t, user_t_spec, p):
+    """Validate and resolve the fit dict ``p`` for ``data`` into a :class:`Configuration`."""
+    ndim = data.ndim
+    per_axis = _check_schedule(p, ndim)
+    kernels, compress, base_tau, reg_bc, s = _resolve_axes(p, data.shape)
+    t = _resolve_sampling(data, t, user_t_spec, p["dim_ndim"], base_tau)
+    tau = _resolve_tau(p["tau"], t, kernels, base_tau, p["dim_ndim"] is not None and ndim > 1)
+    sb = _resolve_sb(p["sb"], ndim)
+    _check_baseline(sb, p["alt_g"])
+    Nx0 = np.array([ti.size for ti in tau])
+    Nx = np.array([ti.size + int(b) for ti, b in zip(tau, sb)])
+    Ntau = math.prod(int(n) for n in Nx0)
+    g_guess = _resolve_g_guess(p["g_guess"], Nx)
+    sigma = _resolve_sigma(p["sigma"], data.shape)
+    directions = regularisation_directions(ndim)
+    n_points = math.prod(s[i] if compress[i] else data.shape[i] for i in range(ndim))
+    return Configuration(
+        Nt=data.shape,
+        directions=directions,
+        kernel=kernels,
+        compress=compress,
+        base_tau=base_tau,
+        reg_bc=np.array(reg_bc + [0] * (ndim * ndim - ndim), dtype=np.int64),
+        s=s,
+        t=[ti.reshape(1, -1) for ti in t],
+        tau=[ti.reshape(-1, 1) for ti in tau],
+        sb=sb,
+        Nx0=Nx0,
+        Ntau=Ntau,
+        Nx=Nx,
+        Nxtot=math.prod(int(n) for n in Nx),
+        g_guess=g_guess,
+        sigma=sigma,
+        **_resolve_compliance(per_axis, tau, base_tau, n_points, Ntau, directions, p["alpha_00"]),
+        alpha_bc=per_axis["alpha_bc"],
+        alpha_nn=per_axis["alpha_nn"],
+        c_nmax=_window([p["c_nmax"]] * ndim, directions, Nx),
+        p_nmax=_window([p["p_nmax"]] * ndim, directions, Nx),
+        zc_nmax=_window([p["zc_nmax"]] * ndim, directions, Nx),
+    )

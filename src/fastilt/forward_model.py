@@ -283,8 +283,8 @@ def build_forward_model(data, K, config, p, sparse):
     ndim = data.ndim
     blocks, U = [], []
     for d in range(ndim):
-        if config["compress"][d]:
-            u, block = _compress(K[d], config["s"][d], p["use_svds"])
+        if config.compress[d]:
+            u, block = _compress(K[d], config.s[d], p["use_svds"])
         else:
             u, block = None, K[d].T  # no projection: an implicit identity
         U.append(u)
@@ -304,20 +304,20 @@ def build_forward_model(data, K, config, p, sparse):
         if p["alt_g"] != 0:
             out["K0comp"] = A  # alt_g 0 needs only W and Y: K0comp is formed again on first use
 
-    alt_g, sigma = p["alt_g"], config["sigma"]
+    alt_g, sigma = p["alt_g"], config.sigma
     weights = None
     if sigma is not None and alt_g in (0, 4):
         Sigma = sigma
         for d in range(ndim):
-            if config["compress"][d]:
+            if config.compress[d]:
                 # A compressed dimension has no per-point noise left: use the RMS sd.
                 shape = list(Sigma.shape)
-                shape[d] = config["s"][d]
+                shape[d] = config.s[d]
                 Sigma = np.full(shape, np.sqrt(np.mean(Sigma**2)))
         out["Sigma"] = Sigma
         weights = 1.0 / Sigma.ravel(order="F")
         out["isigma"] = sp.diags_array(weights)
-    if alt_g == 0 and sparse and repeated_block_dimensions(blocks, weights is not None, config["sb"]) is None:
+    if alt_g == 0 and sparse and repeated_block_dimensions(blocks, weights is not None, config.sb) is None:
         out["W"] = normal_matrix(A, weights)  # with W = I ⊗ B, formed only if asked for (IltData.W)
     out.update(data_terms(compress_data(data, U), blocks, A, weights, alt_g))
     return out

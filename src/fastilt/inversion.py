@@ -24,7 +24,7 @@ from .compat import iltpy_version
 from .problem.driver import iterate
 from .problem.plan import plan_inversion
 from .problem.system import NormalEquations
-from .problem.iltpy_names import add_iltpy_names, solver_type_after_init, solver_type_after_invert
+from .problem.iltpy_names import add_iltpy_names, settings_by_iltpy_names, solver_type_after_init, solver_type_after_invert
 from .solvers import DataSpaceSolver, default_solver, normal_equations_matrix
 
 __all__ = ["IltData"]
@@ -182,6 +182,7 @@ class IltData:
         #: instrument files: format, experiment, axes, suggested kernels, ... (see fastilt.io)
         self.metadata = copy_settings(data_dict.get("metadata", {}))
         data = check.as_finite_array(data_dict["data"], "data").astype(float)
+        check.check_data_dimensions(data)
         dims = data_dict["dims"]
         dims = list(dims) if isinstance(dims, (list, tuple)) else [dims]
         if data.ndim > 1 and 1 in data.shape:
@@ -190,8 +191,6 @@ class IltData:
                 dims = [dims[i] for i in keep]
             data = np.squeeze(data)
             data = data.reshape(-1) if data.ndim == 0 else data
-        if data.ndim > 3:
-            raise ValueError(f"data with {data.ndim} dimensions is not supported (1D to 3D)")
         if len(dims) > data.ndim:
             raise ValueError(f"{len(dims)} sampling vectors given for {data.ndim}-dimensional data")
         t = [check.as_finite_array(d, f"t[{i}]").ravel() for i, d in enumerate(dims)]
@@ -313,9 +312,9 @@ class IltData:
 
         data = self.data
         config = resolve_configuration(data, list(self.t_input), self.user_t_spec, fit_dict)
-        K, statistics = kernel_matrices(config["kernel"], config["t"], config["tau"])
+        K, statistics = kernel_matrices(config.kernel, config.t, config.tau)
         warn_zero_data(data)
-        warn_uninformative_tau(config["kernel"], K, statistics, config["t"], config["tau"])
+        warn_uninformative_tau(config.kernel, K, statistics, config.t, config.tau)
         sparsity = kernel_sparsity(K, statistics)
         alt_g = fit_dict["alt_g"]
         # ILTpy's advice on alt_g holds for ILTpy's solves, which only the python backend
@@ -327,7 +326,7 @@ class IltData:
                 _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
         sparse = sparsity >= fit_dict["sparse_threshold"] or fit_dict["force_sparse"]
         for d in range(data.ndim):
-            if config["sb"][d]:
+            if config.sb[d]:
                 K[d] = np.vstack((K[d], np.ones((1, K[d].shape[1]))))
         vprint("Initializing kernel matrices...")
         forward = build_forward_model(data, K, config, fit_dict, sparse)
@@ -339,8 +338,8 @@ class IltData:
         for name in ("K0comp", "W", "Vbc", "Y", "isigma", "Sigma", "mcompbar", "Is", "solver", "g", "fit", "residuals"):
             self.__dict__.pop(name, None)
         self.fit_dict = copy_settings(fit_dict)  # the one copy: nothing the caller holds is kept
-        self.__dict__.update({k: v for k, v in self.fit_dict.items() if k not in config})
-        self.__dict__.update(config)
+        self.configuration = config
+        self.__dict__.update(settings_by_iltpy_names(self.fit_dict, config))
         self.__dict__.update(forward)
         self.user_parameters = user_parameters
         self.dim_ndim = fit_dict["dim_ndim"]
@@ -348,14 +347,14 @@ class IltData:
         self.K_sparsity = sparsity
         self.solver_type = solver_type_after_init(sparse)
         self.sparse_kernels = bool(sparse)  # solver_type changes with invert()
-        self.Cz = [np.zeros(1) for _ in config["directions"]]
-        self.penalty_model = PenaltyModel.from_attributes(self)
+        self.Cz = [np.zeros(1) for _ in config.directions]
+        self.penalty_model = PenaltyModel.from_configuration(config, self.fit_dict)
         self.system = NormalEquations(
             tuple(forward["kernel_blocks"]),
             None if "isigma" not in forward else forward["isigma"].diagonal(),
             bool(sparse),
             alt_g,
-            tuple(config["sb"]),
+            tuple(config.sb),
             formed_A=forward.get("K0comp"),
             formed_W=forward.get("W"),
         )

@@ -12,10 +12,6 @@ from .inversion import IltData
 
 __all__ = ["iltload"]
 
-#: Largest data dimensionality fastilt (and ILTpy) inverts.
-MAX_NDIM = 3
-
-
 def _is_text_folder(path):
     """ILTpy's layout: a folder with data.txt or dim1.txt (read as before, never as an instrument)."""
     return path.is_dir() and any((path / name).exists() for name in ("data.txt", "dim1.txt"))
@@ -52,20 +48,6 @@ def _load_folder(folder):
             f"({names}) have sizes {sizes}"
         )
     return {"dataset_type": "TXT", "filepath": folder, "data": data, "dims": dims}
-
-
-def _check_data(data):
-    """Validate the data array before an IltData is built (clear messages, no heavy work)."""
-    data = check.as_finite_array(data, "data")
-    if data.ndim == 0:
-        raise ValueError("data must be an array (1D to 3D), got a scalar")
-    squeezed = [n for n in data.shape if n != 1] or [1]
-    if len(squeezed) > MAX_NDIM:
-        raise ValueError(
-            f"data with shape {data.shape} has {len(squeezed)} dimensions larger than 1; "
-            f"fastilt inverts 1D to {MAX_NDIM}D data"
-        )
-    return data
 
 
 def _sampling_vectors(t):
@@ -174,6 +156,6 @@ def iltload(data=None, t=None, f=None, data_path=None):
         t = f
     if data is None or t is None:
         raise ValueError("Either `data_path` or both `data` and `t` (or `f`) must be provided.")
-    data = _check_data(data)
+    # The data and the sampling vectors are checked once, by IltData.
     dims = _sampling_vectors(t)
     return IltData({"dataset_type": "ndarray", "filepath": Path.cwd(), "data": data, "dims": dims})

@@ -46,6 +46,24 @@ def starting_scale(alpha_00, alpha_0):
     return alpha_00 / (np.add.reduce(alpha_0, axis=None) / np.size(alpha_0))
 
 
+#: The fit parameters the update schedule takes as given, with their types.
+SCHEDULE = {
+    "alpha_00": float,
+    "nn": bool,
+    "reg_zc": bool,
+    "zc_on": int,
+    "zc_down": int,
+    "zc_upd": float,
+    "zc_updmin": float,
+    "zc_downrate": float,
+    "zc_max": float,
+    "reg_down": int,
+    "reg_upd": float,
+    "reg_updmin": float,
+    "reg_downrate": float,
+}
+
+
 @dataclass(frozen=True)
 class PenaltyModel:
     shape: tuple  # grid Nx, dimension 0 fastest
@@ -86,37 +104,25 @@ class PenaltyModel:
         return self.stencil[1]
 
     @classmethod
-    def from_attributes(cls, obj):
-        """Build from an initialised ``IltData`` (ILTpy's attribute names)."""
-        shape = tuple(int(n) for n in obj.Nx)
-        box = tuple(int(n) for n in obj.Nx0)
+    def from_configuration(cls, config, p):
+        """Build from a resolved :class:`~fastilt.configuration.Configuration` and the fit parameters ``p``."""
+        shape = tuple(int(n) for n in config.Nx)
+        box = tuple(int(n) for n in config.Nx0)
         return cls(
             shape=shape,
             box=box,
-            directions=tuple(obj.directions),
-            alpha_0=np.asarray(obj.alpha_0, float),
-            alpha_p=np.asarray(obj.alpha_p, float),
-            alpha_c=np.asarray(obj.alpha_c, float),
-            alpha_d=np.asarray(obj.alpha_d, float),
-            delta_q=np.asarray(obj.Delta_Q, float),
-            c_nmax=np.asarray(obj.c_nmax),
-            p_nmax=np.asarray(obj.p_nmax),
-            zc_nmax=np.asarray(obj.zc_nmax),
-            boundary=boundary_penalty(shape, box, obj.reg_bc, obj.alpha_bc),
-            alpha_00=float(obj.alpha_00),
-            alpha_nn=float(np.ravel(obj.alpha_nn)[0]),
-            nn=bool(obj.nn),
-            reg_zc=bool(obj.reg_zc),
-            zc_on=int(obj.zc_on),
-            zc_down=int(obj.zc_down),
-            zc_upd=float(obj.zc_upd),
-            zc_updmin=float(obj.zc_updmin),
-            zc_downrate=float(obj.zc_downrate),
-            zc_max=float(obj.zc_max),
-            reg_down=int(obj.reg_down),
-            reg_upd=float(obj.reg_upd),
-            reg_updmin=float(obj.reg_updmin),
-            reg_downrate=float(obj.reg_downrate),
+            directions=tuple(config.directions),
+            alpha_0=np.asarray(config.alpha_0, float),
+            alpha_p=np.asarray(config.alpha_p, float),
+            alpha_c=np.asarray(config.alpha_c, float),
+            alpha_d=np.asarray(config.alpha_d, float),
+            delta_q=np.asarray(config.Delta_Q, float),
+            c_nmax=np.asarray(config.c_nmax),
+            p_nmax=np.asarray(config.p_nmax),
+            zc_nmax=np.asarray(config.zc_nmax),
+            boundary=boundary_penalty(shape, box, config.reg_bc, config.alpha_bc),
+            alpha_nn=float(np.ravel(config.alpha_nn)[0]),
+            **{name: kind(p[name]) for name, kind in SCHEDULE.items()},
         )
 
     @property

@@ -29,7 +29,12 @@ __all__ = [
     "as_vector",
     "all_finite",
     "is_sparse",
+    "MAX_NDIM",
+    "check_data_dimensions",
 ]
+
+#: Largest data dimensionality fastilt (and ILTpy) inverts.
+MAX_NDIM = 3
 
 #: Range of the C++ ``int`` that iteration counts, schedule indices and
 #: moving-maximum windows are passed as: larger values would wrap silently.
@@ -61,6 +66,18 @@ def as_finite_array(value, name, allow_empty=False):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s)")
     return array
+
+
+def check_data_dimensions(data):
+    """Rejects a scalar and data with more than :data:`MAX_NDIM` dimensions larger than 1."""
+    if data.ndim == 0:
+        raise ValueError(f"data must be an array (1D to {MAX_NDIM}D), got a scalar")
+    squeezed = [n for n in data.shape if n != 1] or [1]
+    if len(squeezed) > MAX_NDIM:
+        raise ValueError(
+            f"data with shape {data.shape} has {len(squeezed)} dimensions larger than 1; "
+            f"fastilt inverts 1D to {MAX_NDIM}D data"
+        )
 
 
 def all_finite(array):

@@ -19,7 +19,13 @@ import scipy.sparse as sp
 
 from ..compat import iltpy_version
 
-__all__ = ["PRIVATE_IN_1_1", "add_iltpy_names", "solver_type_after_init", "solver_type_after_invert"]
+__all__ = [
+    "PRIVATE_IN_1_1",
+    "add_iltpy_names",
+    "settings_by_iltpy_names",
+    "solver_type_after_init",
+    "solver_type_after_invert",
+]
 
 #: ``(1.1 name, 1.0 name)`` of the attributes ILTpy 1.1 made private.
 PRIVATE_IN_1_1 = (
@@ -95,6 +101,18 @@ def add_iltpy_names(cls):
     cls._ncomp = property(_compressed_size)
     cls._is_kernel_sparse = property(_kernel_sparse)
     return cls
+
+
+def settings_by_iltpy_names(fit_dict, configuration):
+    """ILTpy's attributes of an initialised ``IltData``: every fit parameter, resolved
+    (``tau``, ``sb``, ``alpha_c``, ...) where the configuration resolves it, as given
+    otherwise (``maxloop``, ``alpha_00``, ...), and the sizes and grids (``Nx``, ``ndim``, ...).
+
+    Plain attributes, as in ILTpy (a script may set ``maxloop`` before ``invert``);
+    ``IltData.configuration`` and ``IltData.fit_dict`` stay as ``init`` made them.
+    """
+    resolved = configuration.iltpy_attributes()
+    return {**{k: v for k, v in fit_dict.items() if k not in resolved}, **resolved}
 
 
 def solver_type_after_init(sparse):
