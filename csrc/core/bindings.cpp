@@ -270,7 +270,7 @@ PYBIND11_MODULE(_core, m) {
   use_one_blas_thread_by_default();  // see BlasThreads
   m.doc() = "fastilt's compiled core: assembly of Γ and the iteration loop.";
   m.attr("HAVE_CHOLMOD") = have_cholmod();
-  // pybind11 sets up its NumPy API (a version check, ~25 µs) on the first
+  // pybind11 sets up its NumPy API (a version check) on the first
   // array it handles: here, at import, as NumPy's own extensions do, not in
   // the first inversion.
   (void)py::array_t<double>(0);

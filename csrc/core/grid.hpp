@@ -20,7 +20,7 @@ constexpr int kMaxDim = 3;
 constexpr std::int64_t kParallelChunk = 8192;
 // Plain copies shorter than this run on one thread: below a few MB one core
 // saturates memory, and a woken OpenMP thread then spins next to the main one
-// (measured: a 100 x 100 dense system copied on 2 threads doubled CPU time).
+// (measured to double the CPU time of a small copy, docs/performance.md).
 constexpr std::int64_t kParallelCopy = std::int64_t{1} << 20;
 using Offset = std::array<int, kMaxDim>;
 
@@ -66,7 +66,7 @@ struct Grid {
 // body(begin, end) over [0, n): one contiguous range per OpenMP thread when n
 // exceeds `threshold`, otherwise one call on this thread.  Small loops then
 // do not enter OpenMP at all: a parallel region that its `if` clause keeps on
-// one thread still costs about 0.3 µs, a third of Γ's assembly at 100 unknowns.
+// one thread still costs a third of Γ's assembly at 100 unknowns (docs/performance.md).
 template <typename Body>
 void parallel_ranges(std::int64_t n, std::int64_t threshold, const Body& body) {
   if (n <= threshold) {

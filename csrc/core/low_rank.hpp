@@ -36,7 +36,7 @@ class LowRankSystem : public LinearSystem {
   std::int64_t coefficient_count() const override { return k_; }
   void restart(const double* b) override;
   // blas_threads() stays 1: the k x n blocks are thin and the solves sparse;
-  // OpenBLAS threads measured 1.7x slower (T1-T2, 64 x 64 tau).
+  // OpenBLAS threads measured slower (docs/performance.md).
 
   // A solve that needed more CG steps than this refactors at the next one
   // (a step costs about 1/20 of a factorisation with its k solves).

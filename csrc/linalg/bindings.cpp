@@ -190,7 +190,7 @@ py::array_t<double> cholmod_solver_solve(CholmodSolver& s, const CArray& data, c
 PYBIND11_MODULE(_linalg, m) {
   fastilt::use_one_blas_thread_by_default();  // see BlasThreads
   m.doc() = "Compiled Cholesky solvers for fastilt (LAPACK dense/banded, CHOLMOD sparse).";
-  // pybind11 sets up its NumPy API (a version check, ~25 µs) on the first
+  // pybind11 sets up its NumPy API (a version check) on the first
   // array it handles: here, at import, as NumPy's own extensions do, not in
   // the first inversion.
   (void)py::array_t<double>(0);

@@ -11,8 +11,8 @@ namespace fastilt {
 
 // BLAS threads.  OpenBLAS splits a factorisation over its threads even where
 // the blocks are too small to share: the band factorisations of fastilt's
-// systems (kd ~ 70) measured 1.3x slower on 2 cores than on one thread, a dense
-// 100 x 100 one 3x slower, and a woken thread then spins for a while next to
+// systems and small dense ones measured slower on 2 cores than on one thread
+// (docs/performance.md), and a woken thread then spins for a while next to
 // the main one.  So fastilt's BLAS runs on one thread (set when the extension
 // modules load), and BlasThreads raises the count only around the large dense
 // factorisations that gain from it.  Without OpenBLAS all of this does nothing.
@@ -43,8 +43,8 @@ class FixedBlasThreads {
 };
 
 // Threads for a dense factorisation of n unknowns: 1 below kThreadedDenseMin
-// (measured on 2 cores: 1000 unknowns 12 ms vs 13 ms; 2000: 82 ms vs 44 ms),
-// otherwise as many as OpenBLAS started with.
+// (where more threads start to pay, docs/performance.md), otherwise as many
+// as OpenBLAS started with.
 constexpr std::int64_t kThreadedDenseMin = 1500;
 int dense_blas_threads(std::int64_t n);
 

@@ -1,8 +1,8 @@
 // Products of a dense kernel matrix with one vector: Y = K m of the normal
 // equations and the fit Kᵀ g of a one-dimensional inversion.  BLAS does them
-// as fast, but NumPy's first matrix product in a process costs ~60 µs more
-// (the matmul ufunc's set-up and OpenBLAS's first call) than the product
-// itself, a fiftieth of a whole 1D inversion.
+// as fast, but NumPy's first matrix product in a process costs more (the
+// matmul ufunc's set-up and OpenBLAS's first call) than the product itself,
+// a noticeable share of a whole 1D inversion (docs/performance.md).
 #pragma once
 
 #include <cstdint>

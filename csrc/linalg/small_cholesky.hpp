@@ -1,9 +1,8 @@
 // Cholesky factorisation of a small dense SPD matrix (n up to a few hundred)
 // with AVX2/FMA register blocking, for the 100 x 100 systems that a 1D
 // inversion factors (and solves with) a hundred times.  At that size LAPACK's blocked dpotrf
-// spends half its time packing blocks and allocating buffers: 12.4 µs against
-// 7.0 µs here for n = 100 on the CI machine (equal from n ~ 150 up, so
-// kSmallCholeskyMax stays below).  The caller falls back to LAPACK on CPUs
+// spends half its time packing blocks and allocating buffers (the two are even
+// from n ~ 150 up, so kSmallCholeskyMax stays below; docs/performance.md).  The caller falls back to LAPACK on CPUs
 // without AVX2/FMA and on other architectures.
 #pragma once
 

@@ -12,7 +12,7 @@ SOLVER_NAMES = ("auto", "dense", "band", "cholmod", "superlu", "lowrank")
 # SciPy's extensions do: the first inversion of a script then pays no library
 # start-up (OpenBLAS, libgomp, CHOLMOD) on top of its own work.  Callers use
 # this module's ``compiled`` (no import statement in their own function: a
-# relative import there costs ~20 µs on its first run).
+# relative import there is slow on its first run).
 try:
     from . import compiled
 except ImportError:  # built without the extensions: the python backend only

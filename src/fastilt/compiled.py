@@ -202,8 +202,8 @@ def run_compiled(plan, model, system, Y, step, g_guess, maxloop, conv_limit, on_
             it.complete(solve_elsewhere(), callback)
     it.release_system()  # Γ's arrays below are copied without the factor still held
     convergence = list(it.convergence) + [None] * (maxloop - it.next_iteration)
-    # Γ as arrays, made a SciPy matrix only if read: building one is a fifth
-    # of a millisecond in a fresh process, against ~3 ms for a 1D inversion.
+    # Γ as arrays, made a SciPy matrix only if read: building one costs a
+    # small inversion a noticeable share of its time (docs/performance.md).
     return it.g, functools.partial(_sparse, it.gamma_csc(), y.size), convergence, it.zero_crossing_state
 
 

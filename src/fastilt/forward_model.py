@@ -112,8 +112,8 @@ def matrix_vector(M, x):
     """``M @ x`` for a vector ``x``: by the compiled core for a dense ``M`` where it was built.
 
     The core's product is as fast as BLAS's, without NumPy's first-call
-    set-up of a matrix product (~40 µs in a fresh process, for the ``Y`` and
-    the ``fit`` of a 1D inversion of ~3 ms).
+    set-up of a matrix product, which a small 1D inversion would pay for its
+    ``Y`` and its ``fit`` (measurement notes in docs/performance.md).
     """
     if _compiled_matvec is not None and type(M) is np.ndarray and M.dtype == np.float64 and x.dtype == np.float64:
         return _compiled_matvec(M, x)
@@ -219,8 +219,8 @@ def gram(B):
 
     A dense block goes through the compiled core (its own kernel up to 128
     columns, BLAS dsyrk on one thread above): NumPy's first matrix product in a
-    process starts its BLAS thread pool, which took 3.8 of the 7 ms of a first
-    1D inversion (1024 x 100).
+    process starts its BLAS thread pool, half of a first 1D inversion's time
+    (measurement notes in docs/performance.md).
     """
     if is_sparse(B) or _compiled_gram is None:
         return B.T @ B

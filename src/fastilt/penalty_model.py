@@ -41,7 +41,7 @@ def starting_scale(alpha_00, alpha_0):
     """``alpha_00 / mean(alpha_0)``: ILTpy's ``Γ0 = starting_scale * I``.
 
     The mean as NumPy's (its sum over the count), without ``np.mean``'s
-    Python wrapper, whose first call in a process costs 40 µs.
+    Python wrapper, whose first call in a process is slow (docs/performance.md).
     """
     return alpha_00 / (np.add.reduce(alpha_0, axis=None) / np.size(alpha_0))
 

@@ -101,7 +101,7 @@ def is_sparse(value):
     """Is ``value`` a SciPy sparse array or matrix?  (``scipy.sparse.issparse``.)
 
     By the two base classes: ``issparse`` is an ABC check, whose first call
-    for each type in a process costs up to 60 µs.
+    for each type in a process is slow (docs/performance.md).
     """
     return isinstance(value, (sp.sparray, sp.spmatrix))
 
@@ -206,7 +206,7 @@ def is_increasing(values):
     """Is the 1-D ``values`` strictly increasing (NaN nowhere)?
 
     By counting the steps up: ``count_nonzero`` is a plain C function, while
-    the first logical reduction (``np.all``) in a process costs ~45 µs more.
+    the first logical reduction (``np.all``) in a process pays a set-up.
     """
     return values.size < 2 or np.count_nonzero(values[1:] > values[:-1]) == values.size - 1
 

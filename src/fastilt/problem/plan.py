@@ -18,9 +18,8 @@ __all__ = ["InversionPlan", "plan_inversion", "choose_solver"]
 #: Largest system solved densely by "auto" (a dense Cholesky of 3000 unknowns
 #: costs ~9 GFlop; beyond that the structure pays).
 DENSE_LIMIT = 3000
-#: Smallest fully inverted system that "auto" solves in the low-rank form
-#: (measured: the gallery's 30 x 30 T1-T2 map 0.24 s vs 0.78 s dense; the
-#: 18 x 20 reference cases about even).
+#: Smallest fully inverted system that "auto" solves in the low-rank form:
+#: about where it overtakes the dense solve (docs/performance.md).
 LOW_RANK_MIN = 500
 #: Widest band of ``W + Γ`` that "auto" gives the band solver.
 BAND_LIMIT = 200
