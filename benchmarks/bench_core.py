@@ -13,7 +13,8 @@ Cases (100 iterations each, ``conv_limit = 0`` so that every run does all of the
   with ``compress``; T1-T2-D data 48 x 32 x 24 with tau 32 x 32 x 16; the real
   T1-T2 map of the gallery;
 * ``real``: the real data sets of the gallery (``examples/``), set up exactly
-  as the gallery scripts set them up (their own iteration settings).
+  as the gallery scripts set them up (their cells up to the inversion, their
+  own iteration settings).
 
 Every configuration runs in a fresh subprocess, so that its peak resident
 memory is its own; the compiled and fallback runs of a problem are measured
@@ -137,14 +138,30 @@ def nd_problem(name, seed=0):
 
 
 def real_problem(script):
-    """The (first) IltData of a gallery script, initialised as the script does."""
+    """The IltData of a gallery script, initialised as the script does (full size, not ``--quick``).
+
+    The script's statements run up to the first that inverts (``.invert(``);
+    the last IltData they made is the problem.
+    """
+    import ast
     import contextlib
-    import importlib
     import io
 
-    sys.path.insert(0, str(EXAMPLES))
-    with contextlib.redirect_stdout(io.StringIO()):
-        return [importlib.import_module(script).prepare(quick=False)[-1]]
+    from fastilt import IltData
+
+    path = EXAMPLES / f"{script}.py"
+    source = path.read_text(encoding="utf-8")
+    body = ast.parse(source).body
+    first = next(i for i, node in enumerate(body) if ".invert(" in ast.get_source_segment(source, node))
+    setup = ast.Module(body=body[:first], type_ignores=[])
+    namespace = {"__file__": str(path), "__name__": "__main__"}
+    argv, sys.argv = sys.argv, [str(path)]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(setup, str(path), "exec"), namespace)
+    finally:
+        sys.argv = argv
+    return [[value for value in namespace.values() if isinstance(value, IltData)][-1]]
 
 
 def build(case, size):

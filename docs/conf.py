@@ -45,16 +45,14 @@ autosummary_generate = True
 autodoc_typehints = "none"  # the numpydoc Parameters sections say the types
 numpydoc_show_class_members = False  # the class template lists members itself
 
-# --- gallery: examples/*.py run as their own command line (see _ext/fastilt_gallery.py) ----
+# --- gallery: examples/*.py run as a reader runs them (see _ext/fastilt_gallery.py) ----------
 sphinx_gallery_conf = {
     "examples_dirs": ["../examples"],
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"\.py$",  # run every script
-    "ignore_pattern": r"(^|[\\/])_\w+\.py$",  # not the helper module _gallery.py
     "within_subsection_order": "FileNameSortKey",
     "reset_argv": "fastilt_gallery.reset_argv",
-    "image_scrapers": ("fastilt_gallery.png_scraper",),
-    "download_all_examples": False,  # the scripts need _gallery.py and data/ from the repository
+    "download_all_examples": False,  # each script needs its own data folder: one download each
 }
 
 # --- HTML ------------------------------------------------------------------------------------

@@ -147,19 +147,15 @@ def test_with_data_refuses_other_shapes():
 
 
 def test_hydrocarbon_example_runs_in_one_call(tmp_path):
-    import importlib.util
-    import sys
     from pathlib import Path
 
     import matplotlib
 
+    from test_gallery import run_example
+
     matplotlib.use("Agg")
     examples = Path(__file__).resolve().parent.parent / "examples"
-    sys.path.insert(0, str(examples))
-    spec = importlib.util.spec_from_file_location("batch_hydrocarbons", examples / "batch_hydrocarbons.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    out = module.main(["--quick", "--outdir", str(tmp_path)])
+    out = run_example(examples / "batch_hydrocarbons.py", "--quick", "--outdir", str(tmp_path))
     assert out["png"].is_file()
     assert out["result"].g.shape == (25, 41) and not out["result"].masked.size
     means = out["log_means"].reshape(5, 5).mean(axis=1)  # toluene ... iso-cetane
