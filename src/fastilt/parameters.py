@@ -12,7 +12,10 @@ import numpy as np
 from .errors import ArgumentTypeError
 from .kernels import IltKernel
 
-__all__ = ["PARAMETERS", "Parameter", "default_parameters", "merge_parameters", "read_parameter_file", "copy_settings", "ARRAY_ARGUMENTS"]
+__all__ = [
+    "PARAMETERS", "Parameter", "default_parameters", "merge_parameters", "read_parameter_file", "copy_settings",
+    "ARRAY_ARGUMENTS",
+]
 
 #: Parameters given as keyword arguments of ``init`` (arrays and objects).
 ARRAY_ARGUMENTS = ("kernel", "tau", "dim_ndim", "g_guess", "sigma")
