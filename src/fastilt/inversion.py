@@ -22,6 +22,7 @@ from .guards.finite import require_finite_input, with_likely_cause
 from .guards.preflight import require_plan_memory
 from .compat import iltpy_version
 from .problem.driver import iterate
+from .quality import diagnose
 from .problem.plan import plan_inversion
 from .problem.system import NormalEquations
 from .problem.iltpy_names import add_iltpy_names, settings_by_iltpy_names, solver_type_after_init, solver_type_after_invert
@@ -609,8 +610,6 @@ class IltData:
         >>> data.diagnostics().ok
         True
         """
-        from .quality import diagnose
-
         return diagnose(self, noise)
 
     # ------------------------------------------------------- statistics, report
