@@ -13,6 +13,7 @@ import pytest
 from scipy.signal import lfilter
 
 import fastilt as ilt
+from fastilt.quality.noise import measurement_noise
 
 GEOSPEC = Path(__file__).parent / "data" / "instrument" / "geospec_cpmg_bunter" / "CPMG_bunter.txt"
 
@@ -142,3 +143,19 @@ def test_bad_requests_say_what_to_change(kwargs, message):
 def test_too_few_points_are_refused():
     with pytest.raises(ValueError, match="at least 10 points"):
         ilt.estimate_noise(np.ones(5))
+
+
+def test_readers_store_the_noise_they_measure():
+    # iltload of an instrument file keeps its noise level; the report says it.
+    data = ilt.iltload(data_path=GEOSPEC)
+    assert data.metadata["noise"] == ilt.estimate_noise(data)
+    assert data.metadata["noise"].sigma == pytest.approx(data.metadata["instrument_results"]["Noise"], rel=0.15)
+
+
+def test_measurement_noise_of_a_few_delays_is_measured_along_the_traces():
+    # Spectra against 5 delays: too few delays for the noise along them, plenty along each spectrum.
+    rng = np.random.default_rng(4)
+    spectra = np.exp(-np.linspace(-3, 3, 2000) ** 2)[None, :] * np.arange(1, 6)[:, None] + rng.normal(0, 0.05, (5, 2000))
+    estimate = measurement_noise(spectra, np.arange(5.0))
+    assert estimate.sigma == pytest.approx(0.05, rel=0.1)
+    assert measurement_noise(spectra[:, :5], np.arange(5.0)) is None  # 5 x 5: nothing to tell

@@ -9,6 +9,7 @@ from . import io as instruments
 from . import validation as check
 from .errors import ArgumentTypeError, DataFilesNotFoundError
 from .inversion import IltData
+from .quality.noise import measurement_noise
 
 __all__ = ["iltload"]
 
@@ -33,6 +34,16 @@ def _read_table(path):
     if table.size == 0:
         raise ValueError(f"{path} holds no numbers")
     return check.as_finite_array(table, str(path))
+
+
+def _with_noise(record):
+    """An instrument record with ``metadata["noise"]``: its noise level (:func:`fastilt.quality.measurement_noise`)."""
+    metadata = record["metadata"]
+    metadata["noise"] = measurement_noise(record["data"], record["dims"][0], metadata.get("imaginary"),
+                                          metadata.get("empty_traces", ()))
+    if metadata["noise"] is None:
+        metadata["notes"].append("noise not estimated: fewer than 10 points along every axis")
+    return record
 
 
 def _load_folder(folder):
@@ -142,7 +153,7 @@ def iltload(data=None, t=None, f=None, data_path=None):
         if not folder.exists():
             raise FileNotFoundError(f"{folder} was not found.")
         if not _is_text_folder(folder) and (folder.is_file() or instruments.detect(folder)[0]):
-            return IltData(instruments.read(folder))
+            return IltData(_with_noise(instruments.read(folder)))
         missing = [name for name in ("data.txt", "dim1.txt") if not (folder / name).is_file()]
         if missing:
             raise DataFilesNotFoundError(

@@ -303,6 +303,9 @@ def _text_report(iltdata, parameters, fit_dict):
     for d, tau in enumerate(iltdata.tau):
         tau = np.ravel(tau)
         out.append(f"# tau Dim {d} : {tau.size} points from {tau.min():.6g} to {tau.max():.6g}")
+    noise = getattr(iltdata, "metadata", {}).get("noise")
+    if noise is not None:  # read from an instrument file (fastilt.quality.measurement_noise)
+        out.append(f"# Noise of the file read : {noise}")
     diagnosis = diagnose(iltdata)  # in noise units: the data are at unit noise (ILTpy's convention)
     out.append(f"# Diagnosis : {'every check ok' if diagnosis.ok else f'{len(diagnosis.warnings)} warning(s)'}")
     out += [f"#   {line}" for line in str(diagnosis).splitlines()[1:]]

@@ -19,8 +19,7 @@ import numpy as np
 
 from ..errors import NonFiniteError
 from ..loading import iltload
-from ..quality import estimate_noise
-from ..quality.noise import MIN_POINTS
+from ..quality.noise import measurement_noise
 from .experiment_kernels import KERNELS, kernel, negative_g, static_term_grid
 
 COMPRESS_ABOVE = 5000
@@ -129,21 +128,14 @@ def compression(shape, names):
 
 
 def noise_estimate(data):
-    """The noise of ``data`` by :func:`fastilt.estimate_noise` (``auto``), without the traces never acquired.
-
-    Traces the reader found all zero (``metadata["empty_traces"]``) are left
-    out: their zero differences would pull the estimate down.
-    """
-    empty = data.metadata.get("empty_traces", [])
-    values, imaginary = data.data, data.metadata.get("imaginary")
-    if empty:
-        values = np.delete(values, empty, axis=-1)
-        imaginary = None if imaginary is None else np.delete(imaginary, empty, axis=-1)
-    if values.ndim > 1 and values.shape[0] < MIN_POINTS:
-        # A few delays of long traces (spectra against delay): the noise along the traces.
-        along_traces = [None if x is None else np.moveaxis(x, -1, 0) for x in (values, imaginary)]
-        return estimate_noise(along_traces[0], imaginary=along_traces[1])
-    return estimate_noise(values, np.ravel(data.t[0]), imaginary=imaginary)
+    """The noise of ``data``: the reader's (``metadata["noise"]``), else measured as a reader would."""
+    if data.metadata.get("noise") is not None:
+        return data.metadata["noise"]
+    noise = measurement_noise(data.data, np.ravel(data.t[0]), data.metadata.get("imaginary"),
+                              data.metadata.get("empty_traces", ()))
+    if noise is None:
+        raise ValueError(f"{data.filepath}: too few points to estimate the noise; give --noise-sd")
+    return noise
 
 
 def _drop_empty_traces(raw, notes):

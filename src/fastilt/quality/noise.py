@@ -35,7 +35,7 @@ from scipy.signal import savgol_coeffs, savgol_filter
 
 from ..io.measurement import rotate, zero_order_phase
 
-__all__ = ["METHODS", "NoiseEstimate", "estimate_noise", "scale_to_unit_noise"]
+__all__ = ["METHODS", "NoiseEstimate", "estimate_noise", "measurement_noise", "scale_to_unit_noise"]
 
 #: The estimators ``method`` may name (besides ``"auto"``).
 METHODS = ("tail", "highpass", "imaginary")
@@ -259,6 +259,27 @@ def estimate_noise(data, t=None, *, method="auto", imaginary=None, tail=0.2):
     if method == "auto":
         return _auto(traces, t, imaginary, tail)
     return _estimate(method, traces, t, imaginary, tail)
+
+
+def measurement_noise(data, t, imaginary=None, left_out=()):
+    """The noise of an instrument measurement (``auto``), or None where it has too few points to tell.
+
+    Traces ``left_out`` (the last axis: traces an aborted acquisition left all
+    zero) are not used: their zero differences would pull the estimate down.
+    A few delays of long traces (spectra against delay) are measured along the
+    traces.  What :func:`fastilt.iltload` stores as ``metadata["noise"]`` for
+    instrument files and ``fastilt invert`` divides the data by.
+    """
+    values = np.asarray(data, dtype=float)
+    if len(left_out):
+        values = np.delete(values, left_out, axis=-1)
+        imaginary = None if imaginary is None else np.delete(imaginary, left_out, axis=-1)
+    if values.ndim > 1 and values.shape[0] < MIN_POINTS:
+        values, t = np.moveaxis(values, -1, 0), None
+        imaginary = None if imaginary is None else np.moveaxis(imaginary, -1, 0)
+    if values.shape[0] < MIN_POINTS:
+        return None
+    return estimate_noise(values, t, imaginary=imaginary)
 
 
 def scale_to_unit_noise(data, t=None, *, method="auto", imaginary=None, tail=0.2):
