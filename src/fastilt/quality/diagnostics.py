@@ -108,6 +108,7 @@ class Diagnosis:
 
     @property
     def ok(self):
+        """True when no check warns (a skipped check does not count against it)."""
         return all(check.verdict != WARNING for check in self.checks)
 
     @property
