@@ -150,6 +150,10 @@ class IltData:
     (:mod:`fastilt.problem.iltpy_names`).
     statistics : dict
         After :meth:`iltstats`: see :func:`fastilt.statistics.iltstats`.
+    noise : NoiseEstimate or None
+        With ``iltload(..., noise=...)``: the noise level the data were
+        divided by; ``g``, ``fit`` and ``residuals`` times ``noise.sigma`` are
+        in the data's own units.  None: the data are as given (ILTpy's way).
 
     Examples
     --------
@@ -182,6 +186,8 @@ class IltData:
         self.filepath = data_dict.get("filepath")
         #: instrument files: format, experiment, axes, suggested kernels, ... (see fastilt.io)
         self.metadata = copy_settings(data_dict.get("metadata", {}))
+        #: iltload(noise=...): the noise level the data were divided by (a NoiseEstimate), else None
+        self.noise = data_dict.get("noise")
         data = check.as_finite_array(data_dict["data"], "data").astype(float)
         check.check_data_dimensions(data)
         dims = data_dict["dims"]

@@ -9,7 +9,7 @@ from . import io as instruments
 from . import validation as check
 from .errors import ArgumentTypeError, DataFilesNotFoundError
 from .inversion import IltData
-from .quality.noise import measurement_noise
+from .quality.noise import NoiseEstimate, estimate_noise, measurement_noise
 
 __all__ = ["iltload"]
 
@@ -76,7 +76,29 @@ def _sampling_vectors(t):
     )
 
 
-def iltload(data=None, t=None, f=None, data_path=None):
+def _unit_noise(record, noise):
+    """``record`` with its data divided by their noise level (``iltload(noise=...)``), and that level."""
+    if isinstance(noise, str):
+        if noise != "auto":
+            raise ValueError(f"noise must be 'auto', a positive number or a NoiseEstimate, not {noise!r}")
+        metadata = record.get("metadata", {})
+        if metadata.get("noise") is not None:  # an instrument file: measured as it was read
+            noise = metadata["noise"]
+        else:
+            noise = estimate_noise(record["data"], np.ravel(record["dims"][0]) if record["dims"] else None,
+                                   imaginary=metadata.get("imaginary"))
+    elif not isinstance(noise, NoiseEstimate):
+        sigma = check.as_number(noise, "noise")
+        if not sigma > 0 or not np.isfinite(sigma):
+            raise ValueError(f"noise must be a positive finite noise standard deviation, got {noise!r}")
+        noise = NoiseEstimate(float(sigma), 0.0, "given", "the noise sd given to iltload")
+    scaled = dict(record, data=np.asarray(record["data"], dtype=float) / noise.sigma, noise=noise)
+    if "imaginary" in record.get("metadata", {}):
+        scaled["metadata"] = dict(record["metadata"], imaginary=record["metadata"]["imaginary"] / noise.sigma)
+    return scaled
+
+
+def iltload(data=None, t=None, f=None, data_path=None, *, noise=None):
     """Create an :class:`IltData` from arrays or from a folder of text files.
 
     Parameters
@@ -92,6 +114,15 @@ def iltload(data=None, t=None, f=None, data_path=None):
         Folder holding ``data.txt`` and ``dim1.txt`` (``dim2.txt``, ...), or an
         instrument file or folder (see :mod:`fastilt.io`): the data come in
         physical units with ``metadata`` (experiment, axes, suggested kernels).
+    noise : None, "auto", float or NoiseEstimate, optional
+        fastilt's opt-in (ILTpy scales nothing): divide the data by their noise
+        standard deviation, so that the noise has the unit variance the
+        regularisation is calibrated for.  ``"auto"`` measures it
+        (:func:`fastilt.estimate_noise`; an instrument file's own estimate,
+        ``metadata["noise"]``), a number gives it.  The scale is kept as
+        ``IltData.noise``: ``g``, ``fit`` and ``residuals`` come out in noise
+        units, times ``noise.sigma`` in the data's units, as the report and
+        :func:`fastilt.iltplot` give them.
 
     Returns
     -------
@@ -130,6 +161,12 @@ def iltload(data=None, t=None, f=None, data_path=None):
     >>> data.data.shape, data.initialized
     ((200,), False)
 
+    Data in their own units, scaled to unit noise on loading (the scale is kept):
+
+    >>> raw = ilt.iltload(data=300 * s, t=t, noise="auto")
+    >>> raw.noise.method, round(raw.noise.sigma / 300, 1), round(float(raw.data.max() / s.max()), 1)
+    ('tail', 1.0, 1.0)
+
     From a folder of text files, ``data.txt`` and ``dim1.txt``:
 
     >>> import tempfile
@@ -153,7 +190,8 @@ def iltload(data=None, t=None, f=None, data_path=None):
         if not folder.exists():
             raise FileNotFoundError(f"{folder} was not found.")
         if not _is_text_folder(folder) and (folder.is_file() or instruments.detect(folder)[0]):
-            return IltData(_with_noise(instruments.read(folder)))
+            record = _with_noise(instruments.read(folder))
+            return IltData(record if noise is None else _unit_noise(record, noise))
         missing = [name for name in ("data.txt", "dim1.txt") if not (folder / name).is_file()]
         if missing:
             raise DataFilesNotFoundError(
@@ -161,7 +199,8 @@ def iltload(data=None, t=None, f=None, data_path=None):
                 "the folder must contain data.txt and dim1.txt (dim2.txt, ... for more dimensions) "
                 "or be an instrument folder: " + "; ".join(instruments.supported_formats())
             )
-        return IltData(_load_folder(folder.resolve()))
+        record = _load_folder(folder.resolve())
+        return IltData(record if noise is None else _unit_noise(record, noise))
 
     if t is None:
         t = f
@@ -169,4 +208,8 @@ def iltload(data=None, t=None, f=None, data_path=None):
         raise ValueError("Either `data_path` or both `data` and `t` (or `f`) must be provided.")
     # The data and the sampling vectors are checked once, by IltData.
     dims = _sampling_vectors(t)
-    return IltData({"dataset_type": "ndarray", "filepath": Path.cwd(), "data": data, "dims": dims})
+    record = {"dataset_type": "ndarray", "filepath": Path.cwd(), "data": data, "dims": dims}
+    if noise is None:
+        return IltData(record)
+    checked = IltData(record)  # the data and the sampling vectors checked before they are measured
+    return IltData(_unit_noise({**record, "data": checked.data, "dims": checked.t}, noise))

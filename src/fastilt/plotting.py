@@ -137,12 +137,12 @@ def _plot_residuals_2d(ax, x, residuals, x_label, ylabel):
     _label_residual_axes(ax, x, x_label, ylabel)
 
 
-def _plot_g_1d(ax, iltdata, g, tau_name, log_tau, g_label):
+def _plot_g_1d(ax, iltdata, g, tau_name, log_tau, g_label, baseline_scale=1.0):
     tau = np.ravel(iltdata.tau[0])
     baseline = None
     if bool(np.ravel(iltdata.sb)[0]) and g.size == tau.size + 1:
         # The baseline is an offset of the data, reported with its own sign even for negative_g.
-        g, baseline = g[:-1], float(np.ravel(iltdata.g)[-1])
+        g, baseline = g[:-1], float(np.ravel(iltdata.g)[-1]) * baseline_scale
     ax.axhline(0, color="0.5", lw=0.8)
     ax.plot(tau, g, color="tab:green", marker=".", ms=4, lw=1.4, label=g_label)
     if log_tau:
@@ -214,6 +214,10 @@ def iltplot(
     scale_residuals : bool, default True
         With ``sigma`` set, show ``residuals / sigma``.
 
+    Data loaded with ``iltload(..., noise=...)`` are drawn in their own
+    units: data, fit and ``g`` times ``iltdata.noise.sigma``; the residuals
+    stay in noise units.
+
     Returns
     -------
     fig : matplotlib.figure.Figure
@@ -257,6 +261,10 @@ def iltplot(
     sigma = getattr(iltdata, "sigma", None)
     residuals = np.asarray(iltdata.residuals, dtype=float)
     res_label = "r"
+    scale = getattr(iltdata, "noise", None)
+    if scale is not None:  # iltload(noise=...): data, fit and g in the data's own units
+        data, fit, g = data * scale.sigma, fit * scale.sigma, g * scale.sigma
+        res_label = "r (noise units)"
     if sigma is not None and scale_residuals:
         residuals = residuals / np.asarray(sigma, dtype=float)
         res_label = r"$r / \sigma$"
@@ -278,7 +286,8 @@ def iltplot(
             t_name, tau_name = _names(kernels[0])
             _plot_data_fit(ax_data, t[0], data, fit, f"${t_name}$", "data and fit")
             _plot_residuals_1d(ax_res, t[0], residuals, f"${t_name}$", res_label)
-            _plot_g_1d(ax_g, iltdata, g, tau_name, base_tau[0] != 0, g_label)
+            _plot_g_1d(ax_g, iltdata, g, tau_name, base_tau[0] != 0, g_label,
+                       baseline_scale=1.0 if scale is None else scale.sigma)
         else:
             axis = 1 if transpose_residuals else 0
             t_name = _names(kernels[axis])[0] if kernels[axis].name != "_identity_" else "x"

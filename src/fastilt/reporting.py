@@ -303,8 +303,12 @@ def _text_report(iltdata, parameters, fit_dict):
     for d, tau in enumerate(iltdata.tau):
         tau = np.ravel(tau)
         out.append(f"# tau Dim {d} : {tau.size} points from {tau.min():.6g} to {tau.max():.6g}")
+    scale = getattr(iltdata, "noise", None)
+    if scale is not None:  # iltload(noise=...): the arrays below are in noise units
+        out.append(f"# Units : data divided by the noise, {scale}; g, fit and residuals below are in noise "
+                   f"units, times {scale.sigma:.6g} in the data's units")
     noise = getattr(iltdata, "metadata", {}).get("noise")
-    if noise is not None:  # read from an instrument file (fastilt.quality.measurement_noise)
+    if noise is not None and noise is not scale:  # read from an instrument file (quality.measurement_noise)
         out.append(f"# Noise of the file read : {noise}")
     diagnosis = diagnose(iltdata)  # in noise units: the data are at unit noise (ILTpy's convention)
     out.append(f"# Diagnosis : {'every check ok' if diagnosis.ok else f'{len(diagnosis.warnings)} warning(s)'}")
