@@ -189,3 +189,19 @@ def test_the_memory_limit_holds_for_the_batch_as_a_whole(monkeypatch):
     assert one.iterations.min() > 0
     with pytest.raises(MemoryError, match=r"^inverting 2000 items of 30 unknowns .*FASTILT_MAX_MEMORY"):
         ilt.invert_many(stack, t, np.logspace(-3, 1, 30), ilt.Exponential(), verbose=0)
+
+
+def test_residual_sd_in_noise_units_and_the_report_says_when_off():
+    # The diagnosis's first check, item by item: a stack ten times above unit noise is named.
+    t = np.linspace(0.001, 1, 120)
+    stack = np.array([100 * np.exp(-t / T2) for T2 in (0.03, 0.1)])
+    stack = stack + np.random.default_rng(5).normal(size=stack.shape)
+    tau = np.logspace(-3, 1, 30)
+    result = ilt.invert_many(stack, t, tau, ilt.Exponential(), verbose=0)
+    alone = ilt.iltload(data=stack[1], t=t)
+    alone.init(tau, ilt.Exponential())
+    alone.invert(verbose=0)
+    assert result.residual_sd[1] == pytest.approx(alone.diagnostics().residual_sd, rel=1e-9)
+    assert "outside" not in result.report()
+    loud = ilt.invert_many(10 * stack, t, tau, ilt.Exponential(), verbose=0)
+    assert "outside 0.8..1.25 for 2 item(s), e.g. [0, 1]: scale the stack to unit noise" in loud.report()

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..quality.diagnostics import RESIDUAL_SD_RANGE
 from .items import INVERTED, REASONS
 
 __all__ = ["BatchResult"]
@@ -59,6 +60,7 @@ class BatchResult:
     fastilt.invert_many: 3 items, backend ...
     time ... s (... items/s)
     inverted 2: converged 0, iterations median 100 (min 100, max 100)
+    residual sd (noise units): median 0.9... (min 0.9..., max 0.9...)
     masked item 2: contains NaN or infinite values
     """
 
@@ -83,6 +85,17 @@ class BatchResult:
     def masked(self):
         """Indices of the items that were not inverted (NaN rows); computes a Dask result."""
         return np.flatnonzero(np.asarray(self.status) != INVERTED)
+
+    @property
+    def residual_sd(self):
+        """Each item's residual standard deviation in noise units (NaN for a masked item).
+
+        The first check of :func:`fastilt.diagnose`, item by item: about 1 for
+        data at unit noise; far from it, the stack was not scaled to unit noise
+        (or the model misses part of the signal).
+        """
+        residuals = np.asarray(self.residuals, dtype=float)
+        return np.sqrt(np.mean(residuals.reshape(len(residuals), -1) ** 2, axis=1))
 
     @property
     def is_lazy(self):
@@ -134,6 +147,12 @@ class BatchResult:
             its = result.iterations[done]
             lines.append(f"inverted {int(done.sum())}: converged {int(result.converged[done].sum())}, "
                          f"iterations median {int(np.median(its))} (min {its.min()}, max {its.max()})")
+            sd = result.residual_sd[done]
+            low, high = RESIDUAL_SD_RANGE
+            off = np.flatnonzero(done)[(sd < low) | (sd > high)]
+            lines.append(f"residual sd (noise units): median {np.median(sd):.2f} (min {sd.min():.2f}, max {sd.max():.2f})"
+                         + (f"; outside {low}..{high} for {off.size} item(s), e.g. {off[:5].tolist()}: "
+                            "scale the stack to unit noise (fastilt.estimate_noise)" if off.size else ""))
         for i in result.masked:
             lines.append(f"masked item {i}: {REASONS[int(result.status[i])]}")
         return "\n".join(lines)
