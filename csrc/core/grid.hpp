@@ -7,9 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "../linalg/free_cores.hpp"
 
 namespace fastilt {
 
@@ -64,24 +62,22 @@ struct Grid {
 };
 
 // body(begin, end) over [0, n): one contiguous range per OpenMP thread when n
-// exceeds `threshold`, otherwise one call on this thread.  Small loops then
-// do not enter OpenMP at all: a parallel region that its `if` clause keeps on
-// one thread still costs a third of Γ's assembly at 100 unknowns (docs/performance.md).
+// exceeds `threshold` and the cores are free (free_cores.hpp), otherwise one
+// call on this thread.  Small loops then do not enter OpenMP at all: a
+// parallel region that its `if` clause keeps on one thread still costs a third
+// of Γ's assembly at 100 unknowns (docs/performance.md).
 template <typename Body>
 void parallel_ranges(std::int64_t n, std::int64_t threshold, const Body& body) {
-  if (n <= threshold) {
+#ifdef _OPENMP
+  const int parts = n <= threshold ? 1 : omp_get_max_threads();
+#else
+  const int parts = 1;
+#endif
+  if (parts == 1) {
     body(std::int64_t{0}, n);
     return;
   }
-#pragma omp parallel
-  {
-#ifdef _OPENMP
-    const std::int64_t part = omp_get_thread_num(), parts = omp_get_num_threads();
-#else
-    const std::int64_t part = 0, parts = 1;
-#endif
-    body(n * part / parts, n * (part + 1) / parts);
-  }
+  for_each_part(parts, [&](int part) { body(n * part / parts, n * (part + 1) / parts); });
 }
 
 // Whole steps x can take along +step (ahead) and -step (behind) and stay
@@ -137,9 +133,9 @@ void for_each_run(const Grid& grid, const std::vector<Run>& runs, const Interior
     for (const Run& run : runs) visit(run);
     return;
   }
-  const std::int64_t count = static_cast<std::int64_t>(runs.size());
-#pragma omp parallel for schedule(static)
-  for (std::int64_t r = 0; r < count; ++r) visit(runs[r]);
+  parallel_ranges(static_cast<std::int64_t>(runs.size()), 0, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) visit(runs[r]);
+  });
 }
 
 // A symmetric matrix on the grid whose entries couple points x and x + d for d

@@ -373,9 +373,11 @@ void PenaltyAssembler::assemble(const double* g, int iteration) {
     add_row_products(0, n, zc);
   } else {
     for (std::int64_t parity = 0; parity < 2; ++parity) {
-#pragma omp parallel for schedule(dynamic)
-      for (std::int64_t c = parity; c < nchunks; c += 2)
+      const int count = static_cast<int>((nchunks - parity + 1) / 2);
+      for_each_part(count, [&](int part) {
+        const std::int64_t c = parity + 2 * std::int64_t{part};
         add_row_products(c * chunk, std::min(n, (c + 1) * chunk), zc);
+      });
     }
   }
   parallel_ranges(n, kParallelChunk, [&](std::int64_t begin, std::int64_t end) {

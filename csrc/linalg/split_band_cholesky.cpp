@@ -1,17 +1,13 @@
 #include "split_band_cholesky.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include <algorithm>
 #include <climits>
-#include <exception>
 #include <stdexcept>
 #include <string>
 
 #include "cholesky.hpp"
 #include "errors.hpp"
+#include "free_cores.hpp"
 #include "lapack.hpp"
 
 namespace fastilt {
@@ -19,29 +15,6 @@ namespace {
 
 const char kLower = 'L', kNo = 'N', kTranspose = 'T', kRight = 'R';
 const int kOne = 1;
-
-// The parts run on two threads where there are two blocks (and OpenMP may
-// use two: OMP_NUM_THREADS=1 keeps them on one); an exception thrown in one
-// is rethrown after both are done.
-template <typename Body>
-void for_each_part(int parts, const Body& body) {
-  std::exception_ptr errors[2];
-#ifdef _OPENMP
-  const int threads = std::min(parts, omp_get_max_threads());
-#else
-  const int threads = 1;
-#endif
-#pragma omp parallel for num_threads(threads) schedule(static, 1) if (threads > 1)
-  for (int p = 0; p < parts; ++p) {
-    try {
-      body(p);
-    } catch (...) {
-      errors[p] = std::current_exception();
-    }
-  }
-  for (const auto& error : errors)
-    if (error) std::rethrow_exception(error);
-}
 
 }  // namespace
 

@@ -52,7 +52,8 @@ class SplitBandCholesky {
 
   // Writes the matrix and factors it: fill(begin, end) must begin_row() and
   // add every entry of the lower triangle in rows [begin, end); it is called
-  // once per part, the two parts concurrently on two threads.
+  // once per part, the two parts concurrently where two cores are free
+  // (free_cores.hpp).
   // Throws NotPositiveDefinite (minor counted in the elimination order).
   void factor(const std::function<void(std::int64_t begin, std::int64_t end)>& fill);
 

@@ -1,0 +1,50 @@
+#include "free_cores.hpp"
+
+#include <algorithm>
+
+namespace fastilt {
+namespace free_cores {
+namespace {
+
+// Regions shorter than this tell nothing (a thread woken on a free core
+// starts within tens of microseconds).
+constexpr Clock::duration kShortest = std::chrono::microseconds(500);
+// Threads pay when the region takes at most this share of the caller's time
+// alone (estimated from its own parts).
+constexpr double kWorthwhile = 0.8;
+// The first stretch on one thread after a slow region, doubled at each slow
+// region in a row up to the longest; a worthwhile region resets it.
+constexpr Clock::duration kFirstSolo = std::chrono::milliseconds(10);
+constexpr Clock::duration kLongestSolo = std::chrono::milliseconds(640);
+
+// The machine's state, shared by every caller (the regions of concurrent
+// inversions see the same cores).
+std::atomic<Clock::rep> solo_until{0};
+std::atomic<Clock::rep> next_solo{kFirstSolo.count()};
+
+}  // namespace
+
+int team_size(int parts) {
+#ifdef _OPENMP
+  if (Clock::now().time_since_epoch().count() < solo_until.load(std::memory_order_relaxed)) return 1;
+  return std::min(parts, omp_get_max_threads());
+#else
+  (void)parts;
+  return 1;
+#endif
+}
+
+void record(int parts, int caller_parts, Clock::duration caller_busy, Clock::duration wall) {
+  if (wall < kShortest) return;
+  const double alone = caller_parts > 0 ? static_cast<double>(caller_busy.count()) * parts / caller_parts : 0.0;
+  if (alone > 0 && static_cast<double>(wall.count()) <= kWorthwhile * alone) {
+    next_solo.store(kFirstSolo.count(), std::memory_order_relaxed);
+    return;
+  }
+  const Clock::rep solo = next_solo.load(std::memory_order_relaxed);
+  solo_until.store((Clock::now().time_since_epoch() + Clock::duration(solo)).count(), std::memory_order_relaxed);
+  next_solo.store(std::min(2 * solo, kLongestSolo.count()), std::memory_order_relaxed);
+}
+
+}  // namespace free_cores
+}  // namespace fastilt

@@ -1,0 +1,78 @@
+// Parallel parts on the cores that are actually free.
+//
+// An OpenMP region ends when every thread of its team has arrived.  When
+// another process holds the second core, the second thread starts only once
+// the scheduler gives it a slice, and an inversion made of many short regions
+// (Γ's assembly, the two halves of the band factor and of each solve) then
+// pays that wait in every region and runs slower than on one thread.  Here
+// the parts of a region are claimed by whichever thread is free, so the caller
+// does them all if its helper does not come; and a region that two threads
+// did not make clearly faster than the caller alone would have (its helper
+// started late, or lost its core midway) keeps the following regions on the
+// calling thread for a while (longer while it keeps happening), after which
+// two threads are tried again.  Parts should take about the same time.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace fastilt {
+
+namespace free_cores {
+
+using Clock = std::chrono::steady_clock;
+
+// Threads for a region of `parts` parts now: 1 while backing off after a slow
+// region, otherwise min(parts, OpenMP's thread count).
+int team_size(int parts);
+
+// What a region on several threads took: `wall` in all, of which the caller
+// spent `caller_busy` on `caller_parts` of its `parts` parts.
+void record(int parts, int caller_parts, Clock::duration caller_busy, Clock::duration wall);
+
+}  // namespace free_cores
+
+// body(p) for p in [0, parts), each part on whichever thread claims it first;
+// an exception thrown by a part is rethrown once all are done.
+template <typename Body>
+void for_each_part(int parts, const Body& body) {
+  const int threads = parts > 1 ? free_cores::team_size(parts) : 1;
+  if (threads == 1) {
+    for (int p = 0; p < parts; ++p) body(p);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(parts);
+  std::atomic<int> next{0};
+  int caller_parts = 0;
+  const auto start = free_cores::Clock::now();
+  free_cores::Clock::duration caller_busy{};
+#pragma omp parallel num_threads(threads)
+  {
+#ifdef _OPENMP
+    const bool caller = omp_get_thread_num() == 0;
+#else
+    const bool caller = true;
+#endif
+    for (int p; (p = next.fetch_add(1)) < parts;) {
+      if (caller) ++caller_parts;
+      try {
+        body(p);
+      } catch (...) {
+        errors[p] = std::current_exception();
+      }
+    }
+    if (caller) caller_busy = free_cores::Clock::now() - start;
+  }
+  free_cores::record(parts, caller_parts, caller_busy, free_cores::Clock::now() - start);
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
+}
+
+}  // namespace fastilt
