@@ -43,6 +43,10 @@ class LowRankSystem : public LinearSystem {
   static constexpr int kRefactorAfterSteps = 8;
   // CG stops after this many steps in a row that did not halve its best residual.
   static constexpr int kStalledSteps = 3;
+  // Z = M⁻¹Aᵀ is solved this many columns at a time: CHOLMOD gathers each
+  // supernode's rows of every right-hand side it is given, and a narrow block
+  // of them stays in cache (docs/performance.md).
+  static constexpr std::int64_t kSolveColumns = 16;
 
  private:
   void factor(const StencilMatrix& gamma);
