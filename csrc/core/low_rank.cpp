@@ -116,11 +116,7 @@ void LowRankSystem::factor(const StencilMatrix& gamma) {
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
   factor_ = &gamma_only_.factor(gamma);
   std::copy(a_.begin(), a_.end(), z_.begin());
-  for (std::int64_t j = 0; j < k_; j += kSolveColumns) {
-    const std::int64_t columns = std::min(kSolveColumns, k_ - j);
-    factor_->apply(CholmodSolver::System::P, z_.data() + j * n_, columns);
-    factor_->apply(CholmodSolver::System::L, z_.data() + j * n_, columns);  // Z = M⁻¹Aᵀ
-  }
+  factor_->forward_in_blocks(z_.data(), k_, kSolveColumns);  // Z = M⁻¹Aᵀ
   dsyrk_(&kLower, &kTranspose, &k, &n, &kPlus, z_.data(), &n, &kZero, c_.data(), &k, 1, 1);
   for (std::int64_t j = 0; j < k_; ++j) c_[j * (k_ + 1)] += 1.0;
   dense_cholesky_factor(c_.data(), k_);  // C = I + ZᵀZ

@@ -43,9 +43,8 @@ class LowRankSystem : public LinearSystem {
   static constexpr int kRefactorAfterSteps = 8;
   // CG stops after this many steps in a row that did not halve its best residual.
   static constexpr int kStalledSteps = 3;
-  // Z = M⁻¹Aᵀ is solved this many columns at a time: CHOLMOD gathers each
-  // supernode's rows of every right-hand side it is given, and a narrow block
-  // of them stays in cache (docs/performance.md).
+  // Z = M⁻¹Aᵀ is solved about this many columns at a time
+  // (CholmodSolver::forward_in_blocks; docs/performance.md).
   static constexpr std::int64_t kSolveColumns = 16;
 
  private:

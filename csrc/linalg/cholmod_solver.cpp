@@ -5,8 +5,10 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "errors.hpp"
+#include "free_cores.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -78,6 +80,12 @@ CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
 }
 
 CholmodSolver::~CholmodSolver() {
+  for (auto& helper : helpers_) {
+    cholmod_l_free_dense(&helper->X, &helper->common);
+    cholmod_l_free_dense(&helper->Y, &helper->common);
+    cholmod_l_free_dense(&helper->E, &helper->common);
+    cholmod_l_finish(&helper->common);
+  }
   cholmod_l_free_dense(&X_, &common_);
   cholmod_l_free_dense(&Y_, &common_);
   cholmod_l_free_dense(&E_, &common_);
@@ -106,7 +114,7 @@ void CholmodSolver::analyze(Ordering ordering) {
       break;  // nmethods = 0: CHOLMOD's default strategy
   }
   L_ = cholmod_l_analyze(A_, &common_);
-  if (L_ == nullptr) throw_cholmod_error("cholmod_analyze");
+  if (L_ == nullptr) throw_cholmod_error("cholmod_analyze", common_);
   factor_nnz_ = common_.lnz;
 }
 
@@ -128,7 +136,7 @@ void CholmodSolver::factorize(const double* values) {
 #else
   ok = cholmod_l_factorize(A_, L_, &common_);
 #endif
-  if (!ok || common_.status < CHOLMOD_OK) throw_cholmod_error("cholmod_factorize");
+  if (!ok || common_.status < CHOLMOD_OK) throw_cholmod_error("cholmod_factorize", common_);
   if (common_.status == CHOLMOD_NOT_POSDEF) {
     throw NotPositiveDefinite(static_cast<std::int64_t>(L_->minor) + 1);
   }
@@ -154,7 +162,44 @@ void CholmodSolver::apply(System system, double* b, std::int64_t nrhs) {
   solve_in_place(kSystems[static_cast<int>(system)], b, nrhs);
 }
 
+void CholmodSolver::forward_in_blocks(double* b, std::int64_t nrhs, std::int64_t columns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ == 0 || nrhs == 0) return;
+  if (L_->xtype == CHOLMOD_PATTERN) throw std::logic_error("CholmodSolver::forward_in_blocks before factor");
+  const int parts = static_cast<int>((nrhs + columns - 1) / columns);
+  const std::int64_t width = (nrhs + parts - 1) / parts;
+#ifdef _OPENMP
+  while (static_cast<int>(helpers_.size()) < std::min(parts, omp_get_max_threads()) - 1) {
+    helpers_.push_back(std::make_unique<Workspace>());
+    cholmod_l_start(&helpers_.back()->common);
+    helpers_.back()->common.print = 0;
+  }
+#endif
+  [[maybe_unused]] const std::thread::id caller = std::this_thread::get_id();
+  for_each_part(parts, [&](int part) {
+    const std::int64_t first = part * width, count = std::min(width, nrhs - first);
+    if (count <= 0) return;
+    double* block = b + first * n_;
+    // A helper of the team that for_each_part started has its own workspace.
+    Workspace* helper = nullptr;
+#ifdef _OPENMP
+    if (std::this_thread::get_id() != caller) helper = helpers_[omp_get_thread_num() - 1].get();
+#endif
+    for (const int system : {CHOLMOD_P, CHOLMOD_L}) {
+      if (helper == nullptr)
+        solve_in_place(system, block, count);
+      else
+        solve_in_place(system, block, count, helper->common, helper->X, helper->Y, helper->E);
+    }
+  });
+}
+
 void CholmodSolver::solve_in_place(int system, double* b, std::int64_t nrhs) {
+  solve_in_place(system, b, nrhs, common_, X_, Y_, E_);
+}
+
+void CholmodSolver::solve_in_place(int system, double* b, std::int64_t nrhs, cholmod_common& common,
+                                   cholmod_dense*& X, cholmod_dense*& Y, cholmod_dense*& E) {
   // Wrap the caller's buffer as a cholmod_dense header (no copy).
   cholmod_dense B;
   std::memset(&B, 0, sizeof(B));
@@ -165,19 +210,19 @@ void CholmodSolver::solve_in_place(int system, double* b, std::int64_t nrhs) {
   B.x = b;
   B.xtype = CHOLMOD_REAL;
   B.dtype = CHOLMOD_DOUBLE;
-  if (!cholmod_l_solve2(system, L_, &B, nullptr, &X_, nullptr, &Y_, &E_, &common_)) {
-    throw_cholmod_error("cholmod_solve");
+  if (!cholmod_l_solve2(system, L_, &B, nullptr, &X, nullptr, &Y, &E, &common)) {
+    throw_cholmod_error("cholmod_solve", common);
   }
-  std::memcpy(b, X_->x, sizeof(double) * n_ * nrhs);
+  std::memcpy(b, X->x, sizeof(double) * n_ * nrhs);
 }
 
-void CholmodSolver::throw_cholmod_error(const char* where) const {
-  if (common_.status == CHOLMOD_OUT_OF_MEMORY) throw std::bad_alloc();
-  if (common_.status == CHOLMOD_TOO_LARGE) {
+void CholmodSolver::throw_cholmod_error(const char* where, const cholmod_common& common) {
+  if (common.status == CHOLMOD_OUT_OF_MEMORY) throw std::bad_alloc();
+  if (common.status == CHOLMOD_TOO_LARGE) {
     throw std::length_error(std::string(where) + ": problem too large");
   }
   throw std::runtime_error(std::string(where) + " failed (CHOLMOD status " +
-                           std::to_string(common_.status) + ")");
+                           std::to_string(common.status) + ")");
 }
 
 }  // namespace fastilt

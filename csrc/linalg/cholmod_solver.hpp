@@ -8,8 +8,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace fastilt {
 
@@ -59,6 +61,10 @@ class CholmodSolver {
   enum class System { A, L, Lt, P, Pt };
   void factor(const double* values);
   void apply(System system, double* b, std::int64_t nrhs);
+  // M⁻¹ b for an n x nrhs block, in blocks of about `columns` columns (a
+  // narrow block of right-hand sides stays in cache while CHOLMOD gathers each
+  // supernode's rows of them), the blocks on the free cores (free_cores.hpp).
+  void forward_in_blocks(double* b, std::int64_t nrhs, std::int64_t columns);
 
   std::int64_t n() const noexcept { return n_; }
   std::int64_t nnz() const noexcept { return nnz_; }
@@ -71,8 +77,17 @@ class CholmodSolver {
  private:
   void analyze(Ordering ordering);
   void factorize(const double* values);
+  // CHOLMOD's solve workspace; each thread that solves needs its own.
+  struct Workspace {
+    cholmod_common common;
+    cholmod_dense* X = nullptr;
+    cholmod_dense* Y = nullptr;
+    cholmod_dense* E = nullptr;
+  };
   void solve_in_place(int system, double* b, std::int64_t nrhs);
-  [[noreturn]] void throw_cholmod_error(const char* where) const;
+  void solve_in_place(int system, double* b, std::int64_t nrhs, cholmod_common& common, cholmod_dense*& X,
+                      cholmod_dense*& Y, cholmod_dense*& E);
+  [[noreturn]] static void throw_cholmod_error(const char* where, const cholmod_common& common);
 
   std::int64_t n_;
   std::int64_t nnz_;
@@ -87,6 +102,8 @@ class CholmodSolver {
   cholmod_dense* X_ = nullptr;
   cholmod_dense* Y_ = nullptr;
   cholmod_dense* E_ = nullptr;
+  // Workspaces of the helper threads of forward_in_blocks (thread t uses t - 1).
+  std::vector<std::unique_ptr<Workspace>> helpers_;
 };
 
 // Parse "natural" | "amd" | "metis" | "default"; throws std::invalid_argument.
