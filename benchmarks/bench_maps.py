@@ -1,0 +1,153 @@
+"""2D maps against live ILTpy (whole processes), and speed beside a busy process.
+
+* ILTpy: the T1-T2 map of ``bench_core.py`` (data 256 x 64, tau 64 x 64) in
+  a fresh process each: fastilt and live ILTpy (``--iltpy``, a Python with ILTpy
+  installed) on the same data; wall time of the whole process (imports, set-up,
+  inversion) and ‖g−g_iltpy‖/‖g_iltpy‖.
+* Busy: inversions timed in one process (median of ``--repeats``, after one
+  untimed) on an idle machine, beside one CPU-bound process, and beside it with
+  ``OMP_NUM_THREADS=1`` (what one thread does): pseudo-2D 8 x 1024 (band) and
+  the T1-T2 map above (low-rank).
+
+``.venv/bin/python benchmarks/bench_maps.py --iltpy .venv-iltpy-1.1.0/bin/python``
+writes ``results/bench_maps.md``.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+MAP = "T1-T2 256x64, tau 64x64"
+BUSY_CASES = [("pseudo2d 8 x 1024 (band)", "pseudo2d", 1024), ("T1-T2 tau 64 x 64 (low-rank)", "nd", MAP)]
+
+# A whole inversion in a fresh process, for either library: data from an npz file.
+WHOLE = """
+import sys, time, numpy as np
+start = time.perf_counter()
+import {module} as ilt
+d = np.load(sys.argv[1])
+data = ilt.iltload(data=d["data"], t=[d["t0"], d["t1"]])
+data.init([d["tau0"], d["tau1"]], [ilt.Exponential(), ilt.Exponential()], parameters={{"conv_limit": 0}})
+data.invert(verbose=0)
+np.save(sys.argv[2], np.asarray(data.g))
+print(time.perf_counter() - start)
+"""
+
+
+def map_inputs(path):
+    sys.path.insert(0, str(HERE))
+    from bench_core import ND_PROBLEMS
+
+    shape, n_tau, _ = ND_PROBLEMS[MAP]
+    rng = np.random.default_rng(0)  # as bench_core.nd_problem
+    t = [np.logspace(-3.5 + d * 0.5, 0.5 + d * 0.5, n) for d, n in enumerate(shape)]
+    tau = [np.logspace(-3.5 + d * 0.5, 0.5 + d * 0.5, n) for d, n in enumerate(n_tau)]
+    components = [(300, [2e-3, 2e-2, 0.3]), (200, [5e-2, 4e-3, 1.0])]
+    data = sum(
+        a * np.prod(np.meshgrid(*[np.exp(-t[d] / c[d]) for d in range(2)], indexing="ij"), axis=0)
+        for a, c in components
+    )
+    np.savez(path, data=data + rng.normal(size=shape), t0=t[0], t1=t[1], tau0=tau[0], tau1=tau[1])
+
+
+def whole_process(python, module, inputs, g_path):
+    script = WHOLE.format(module=module)
+    start = time.perf_counter()
+    done = subprocess.run([python, "-c", script, inputs, g_path], capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, float(done.stdout.strip().splitlines()[-1])
+
+
+def versus_iltpy(iltpy_python, repeats):
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = f"{tmp}/map.npz"
+        map_inputs(inputs)
+        fast = [whole_process(sys.executable, "fastilt", inputs, f"{tmp}/g_fast.npy") for _ in range(repeats)]
+        slow = whole_process(iltpy_python, "iltpy", inputs, f"{tmp}/g_iltpy.npy")
+        g_fast, g_slow = np.load(f"{tmp}/g_fast.npy"), np.load(f"{tmp}/g_iltpy.npy")
+    wall = statistics.median(w for w, _ in fast)
+    return {
+        "fastilt_s": wall,
+        "iltpy_s": slow[0],
+        "speedup": slow[0] / wall,
+        "difference": float(np.linalg.norm(g_fast - g_slow) / np.linalg.norm(g_slow)),
+    }
+
+
+def timed(case, size, repeats, threads_env):
+    code = (
+        "import sys, time, json, statistics; sys.path.insert(0, %r); import bench_core as bc\n"
+        "[d] = bc.build(%r, %r); d.invert(verbose=0); w = []\n"
+        "for _ in range(%d):\n"
+        "    s = time.perf_counter(); d.invert(verbose=0); w.append(time.perf_counter() - s)\n"
+        "print(statistics.median(w))" % (str(HERE), case, size, repeats)
+    )
+    env = dict(os.environ, **threads_env)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def busy(repeats):
+    rows = []
+    for label, case, size in BUSY_CASES:
+        idle = timed(case, size, repeats, {})
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            time.sleep(1)
+            loaded = timed(case, size, repeats, {})
+            one = timed(case, size, repeats, {"OMP_NUM_THREADS": "1"})
+        finally:
+            hog.kill()
+            hog.wait()
+        rows.append({"case": label, "idle_s": idle, "busy_s": loaded, "busy_one_thread_s": one})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iltpy", help="a Python with ILTpy installed (the ILTpy row is skipped without)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--outdir", default=str(HERE / "results"))
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    lines = [
+        "# 2D maps: whole processes against live ILTpy, and beside a busy process",
+        "",
+        f"`{' '.join([Path(sys.executable).name, *sys.argv])}`, {stamp}, load {load:.1f} at the start, "
+        f"{os.cpu_count()} cores.",
+        "",
+    ]
+    if args.iltpy:
+        r = versus_iltpy(args.iltpy, 3)
+        lines += [
+            "| problem | fastilt, whole process (median of 3) | ILTpy, whole process | speed-up | ‖g−g_iltpy‖/‖g_iltpy‖ |",
+            "|---|---:|---:|---:|---:|",
+            f"| {MAP} | {r['fastilt_s']:.2f} s | {r['iltpy_s']:.1f} s | {r['speedup']:.0f}x | {r['difference']:.1e} |",
+            "",
+        ]
+    lines += [
+        f"Inversions in one process, median of {args.repeats}; busy: one `while True: pass` process beside it.",
+        "",
+        "| problem | idle | beside a busy process | ratio | beside it, OMP_NUM_THREADS=1 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in busy(args.repeats):
+        lines.append(
+            f"| {r['case']} | {r['idle_s']:.2f} s | {r['busy_s']:.2f} s | {r['busy_s'] / r['idle_s']:.2f}x "
+            f"| {r['busy_one_thread_s']:.2f} s |"
+        )
+    text = "\n".join(lines) + "\n"
+    Path(args.outdir, "bench_maps.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
