@@ -31,7 +31,6 @@ first axis (the relaxation axis, always inverted), pooled over the others.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import savgol_coeffs, savgol_filter
 
 from ..io.measurement import rotate, zero_order_phase
 
@@ -113,6 +112,8 @@ def _highpass(traces):
     order = min(HIGHPASS_ORDER, window - 2)
     # A white noise point keeps the share 1 - h0 of its variance in the residual
     # of a least-squares smoother whose own weight is h0.
+    from scipy.signal import savgol_coeffs, savgol_filter  # on first use: scipy.signal is slow to import
+
     h0 = savgol_coeffs(window, order)[window // 2]
     residual = traces - savgol_filter(traces, window, order, axis=0)
     inner = residual[window // 2 : n - window // 2]  # the ends use asymmetric fits
