@@ -16,6 +16,7 @@ class CholmodSolver {
   void solve(const double*, double*, std::int64_t) {}
   void factor(const double*) {}
   void apply(System, double*, std::int64_t) {}
+  void forward_in_blocks(double*, std::int64_t, std::int64_t) {}
 };
 
 }  // namespace fastilt
