@@ -119,3 +119,84 @@ def test_reported_small_dense_cholesky_is_the_one_this_cpu_allows():
         return  # the CPU's flags cannot be read here: only the report's consistency is checked
     expected = "avx2 kernel" if os.uname().machine == "x86_64" and {"avx2", "fma"} <= flags else "lapack"
     assert _linalg.SMALL_CHOLESKY == expected
+
+
+# --- native libraries: OpenBLAS kernels and libgomp's spin count at load ------------
+
+from fastilt.build_config import native_libraries  # noqa: E402
+
+SYSTEM_OPENBLAS = "openblas 0.3.21 (system, pkg-config)"
+AVX512 = {"sse2", "avx2", "fma", "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"}
+
+
+@pytest.mark.parametrize(
+    "lapack, environ, flags, expected",
+    [
+        (SYSTEM_OPENBLAS, {}, AVX512, "SkylakeX"),
+        (SYSTEM_OPENBLAS, {}, {"sse2", "avx", "avx2", "fma"}, "Haswell"),
+        (SYSTEM_OPENBLAS, {}, {"sse2", "avx", "avx2"}, None),  # no FMA: OpenBLAS's own choice
+        (SYSTEM_OPENBLAS, {}, AVX512 - {"avx512vl"}, "Haswell"),
+        (SYSTEM_OPENBLAS, {}, set(), None),  # flags unknown
+        (SYSTEM_OPENBLAS, {"OPENBLAS_CORETYPE": "Zen"}, AVX512, None),  # the user's choice wins
+        ("scipy-openblas32 0.3.30 (bundled in fastilt/_libs)", {}, AVX512, None),
+        ("lapack + blas (system libraries)", {}, AVX512, None),
+    ],
+)
+def test_openblas_kernels_follow_the_instruction_set(lapack, environ, flags, expected):
+    assert native_libraries.openblas_kernels(lapack, environ, flags) == expected
+
+
+def test_cpu_flags_read_the_first_processor(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2\n\nprocessor\t: 1\nflags\t\t: fpu\n")
+    assert native_libraries.cpu_flags(str(cpuinfo)) == {"fpu", "sse2", "avx2"}
+    assert native_libraries.cpu_flags(str(tmp_path / "missing")) == set()
+
+
+# A fresh process: the kernels the loaded OpenBLAS reports, and the environment after import.
+_LOADED = """
+import ctypes, json, os, sys
+import fastilt
+from fastilt.build_config import native_libraries
+paths = {line.split()[-1] for line in open("/proc/self/maps") if "libopenblas" in line and "scipy_openblas" not in line}
+core = None
+for path in paths:
+    lib = ctypes.CDLL(path)
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    core = lib.openblas_get_corename().decode()
+print(json.dumps({"core": core, "chosen": native_libraries.loaded_kernels,
+                  "env": os.environ.get("OPENBLAS_CORETYPE"), "spin": os.environ.get("GOMP_SPINCOUNT")}))
+"""
+
+
+def _loaded(**environ):
+    import json
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "GOMP_SPINCOUNT")}
+    done = subprocess.run([sys.executable, "-c", _LOADED], env={**env, **environ},
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_system_openblas_loads_with_the_kernels_chosen():
+    from fastilt.build_config import _meson
+
+    expected = native_libraries.openblas_kernels(_meson.LAPACK, {}, native_libraries.cpu_flags())
+    loaded = _loaded()
+    assert loaded["chosen"] == expected
+    assert loaded["env"] is None  # set for the load only
+    assert loaded["spin"] == native_libraries.SPIN_COUNT
+    if expected is not None:  # a system OpenBLAS on an AVX2 CPU: it runs what was chosen
+        assert loaded["core"].lower() == expected.lower()
+    if "system" not in _meson.LAPACK:  # the bundled OpenBLAS is left alone
+        assert loaded["chosen"] is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_users_openblas_and_openmp_settings_win():
+    loaded = _loaded(OPENBLAS_CORETYPE="Prescott", GOMP_SPINCOUNT="5")
+    assert loaded["chosen"] is None and loaded["env"] == "Prescott" and loaded["spin"] == "5"
+    if loaded["core"] is not None:
+        assert loaded["core"].lower() == "prescott"

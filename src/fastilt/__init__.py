@@ -8,15 +8,11 @@
     data.g, data.fit, data.residuals
 """
 
-import os as _os
+# Before any compiled module: libgomp and the system OpenBLAS read their settings
+# from the environment when they load (fastilt/build_config/native_libraries.py).
+from .build_config.native_libraries import load_compiled_core as _load_compiled_core
 
-# The compiled core's OpenMP threads wait for the next parallel loop by spinning
-# only briefly, then sleeping (libgomp spins ~300000 times by default: on a busy
-# machine the spinning thread takes the core that the working one needs;
-# measured: a pseudo-2D inversion 3x slower on a loaded 2-core machine).
-# Read when libgomp loads, i.e. with the first compiled module; the user's own
-# setting wins.
-_os.environ.setdefault("GOMP_SPINCOUNT", "10000")
+_load_compiled_core()
 
 from . import _logging  # noqa: F401,E402  (the NullHandler of the "fastilt" logger)
 from ._version import __version__

@@ -7,7 +7,6 @@ here.  The build facts come from ``_meson.py``, which meson.build generates.
 """
 
 from .._version import __version__
-from ..backends import SOLVER_NAMES, compiled_available
 
 __all__ = ["show_config", "CHOLMOD_SOLVERS"]
 
@@ -18,16 +17,20 @@ _MODES = ("stdout", "dicts")
 
 
 def _available_solvers(have_cholmod):
+    from ..backends import SOLVER_NAMES, compiled_available  # here: native_libraries must load first
+
     if not compiled_available():
         return ["superlu"]  # the NumPy/SciPy fallback backend
     return [s for s in SOLVER_NAMES if s != "auto" and (have_cholmod or s not in CHOLMOD_SOLVERS)]
 
 
 def _config():
+    from ..backends import compiled_available
+
     if not compiled_available():
         return {"fastilt": {"version": __version__}, "compiled core": False,
                 "solvers": _available_solvers(False)}
-    from . import _meson
+    from . import _meson, native_libraries
     from .. import _core, _linalg
 
     # The extension's own answer, not only the build's: they agree unless files were mixed.
@@ -36,6 +39,7 @@ def _config():
         "fastilt": {"version": __version__},
         "compiled core": True,
         "lapack": {"name": _meson.LAPACK, "blas option": _meson.BLAS_OPTION,
+                   "OpenBLAS kernels": native_libraries.loaded_kernels or "OpenBLAS's own choice",
                    f"dense Cholesky up to {_linalg.SMALL_CHOLESKY_MAX} unknowns": _linalg.SMALL_CHOLESKY},
         "cholmod": {"found": have_cholmod, "version": _meson.CHOLMOD_VERSION if have_cholmod else None},
         "openmp": {"found": _meson.HAVE_OPENMP, "version": _meson.OPENMP_VERSION or None},
