@@ -171,3 +171,52 @@ def test_non_integer_n_is_a_type_error(small, n):
 def test_bad_solver_is_a_type_error(small):
     with pytest.raises(TypeError):
         iltstats(small, n=2, solver=42)
+
+
+# --- the samples as one compiled batch, or through joblib: the same statistics -----------
+
+
+def _low_rank_map():
+    """A 2D map the 'auto' plan solves in the low-rank form (24 x 24 tau: above LOW_RANK_MIN)."""
+    rng = np.random.default_rng(4)
+    t = [np.logspace(-3, 0.5, 40), np.logspace(-2.5, 1, 20)]
+    tau = [np.logspace(-3, 1, 24), np.logspace(-2.5, 1.5, 24)]
+    signal = 300 * np.outer(np.exp(-t[0] / 2e-2), np.exp(-t[1] / 0.3))
+    data = ilt.iltload(data=signal + rng.normal(size=signal.shape), t=t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        data.init(tau, [ilt.Exponential(), ilt.Exponential()], parameters={"maxloop": 12})
+    data.invert(verbose=0)
+    assert data.solver == "lowrank"
+    return data
+
+
+@pytest.mark.parametrize("case", ["1d_exponential_sb", "1d_exponential_sigma", "pseudo2d_exponential_8x128",
+                                  "2d_exponential_default", "low-rank map"])
+@pytest.mark.parametrize("release", ["1.0.0", "1.1.0"])
+def test_the_batch_gives_what_one_invert_per_sample_gives(case, release, follow):
+    import joblib
+
+    follow(release)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # 1.1 drops sigma, and says so
+        data = _low_rank_map() if case == "low-rank map" else inverted_case(case, maxloop=12)
+        batch = iltstats(data, n=3, n_jobs=2, verbose=0, random_seed=11)
+        with joblib.parallel_config(backend="threading"):  # joblib's way: one invert per sample
+            alone = iltstats(data, n=3, n_jobs=2, verbose=0, random_seed=11)
+    for name in ("g_list", "fit_list", "residuals_list"):
+        for a, b in zip(batch[name], alone[name]):
+            assert a.shape == b.shape
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-10 * np.abs(b).max())
+
+
+def test_the_samples_run_as_a_batch_unless_joblib_or_a_solver_is_chosen():
+    import joblib
+
+    from fastilt.statistics import _as_batch
+
+    assert _as_batch(None, "compiled")
+    assert not _as_batch("dense", "compiled")  # a solver of the caller's: one invert each
+    assert not _as_batch(None, "python")  # the NumPy backend: joblib's processes
+    with joblib.parallel_config(backend="threading"):
+        assert not _as_batch(None, "compiled")

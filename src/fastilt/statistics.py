@@ -3,8 +3,17 @@
 The fit of an inverted :class:`~fastilt.IltData` is taken as the noise-free
 signal.  ``n`` synthetic data sets ``fit + noise`` (unit-variance Gaussian noise,
 the noise level the inversion assumes) are inverted with the same kernels, tau
-grids and fit settings, in parallel with joblib.  The spread of the ``n``
-distributions estimates the uncertainty of ``g``.
+grids and fit settings.  The spread of the ``n`` distributions estimates the
+uncertainty of ``g``.
+
+The samples differ only in their data: with the compiled backend they are one
+batch (:func:`fastilt.batch.stack.invert_stack`, as ``invert_many``), which
+builds the solver's plan, the low-rank basis and the sparse factor's ordering
+once and inverts the samples on ``n_jobs`` C++ threads, one sample per thread.
+A solver of the caller's, the NumPy backend, or a joblib backend chosen with
+``joblib.parallel_config`` (e.g. ``"dask"``, to run on a cluster) take joblib's
+way instead: one ``invert`` per sample in joblib's workers.  Both give every
+sample what its own ``invert`` gives.
 
 With ``sigma`` (a weighted fit) the noise is still of unit variance, as in
 ILTpy.  Following ILTpy 1.0, every re-inversion keeps the weights ``1/sigma``
@@ -30,6 +39,7 @@ import numpy as np
 
 from . import validation as check
 from ._logging import get_logger
+from .backends import compiled_available
 from .compat import iltpy_version
 from .guards.memory import require
 
@@ -128,6 +138,26 @@ def _sample_template(iltdata):
     return fresh
 
 
+def _as_batch(solver, backend):
+    """Whether the samples run as one compiled batch (see the module notes), not through joblib."""
+    from joblib.parallel import BACKENDS, get_active_backend
+
+    active, _ = get_active_backend()
+    return solver is None and backend == "compiled" and isinstance(active, BACKENDS["loky"])
+
+
+def _invert_batch(template, data_samples, n_jobs, verbose):
+    """``(g, fit, residuals)`` of each sample, inverted as one batch of the compiled core."""
+    from .batch.items import INVERTED, resolve_threads
+    from .batch.stack import invert_stack
+
+    stack = np.asarray(data_samples)
+    threads = resolve_threads(1 if n_jobs is None else n_jobs, len(data_samples))  # None: joblib's one worker
+    status = np.full(len(data_samples), INVERTED, dtype=np.int8)
+    result = invert_stack(template, stack, status, threads, verbose, "compiled")
+    return list(zip(result.g, result.fit, result.residuals))
+
+
 def _invert_sample(item, solver, backend):
     """Invert one synthetic data set (``IltData.with_data`` of it); module level so that loky can pickle it."""
     item.invert(solver=solver, verbose=0, backend=backend)
@@ -184,12 +214,14 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
         Passed to ``invert(solver=...)`` of every re-inversion (which re-uses
         the ``backend`` of the original inversion where ``invert`` has one).
     n_jobs : int, default -1
-        joblib workers; -1 uses all cores (all workers of a Dask cluster), 1 runs
-        in this process.  The backend is joblib's default (loky) or the one set
-        by ``joblib.parallel_config``: ``with joblib.parallel_config(backend="dask"):``
-        runs the re-inversions on the active ``distributed`` client.
+        Samples inverted at once (joblib's convention: -1 all cores, None or 1
+        one at a time): threads of the compiled batch, or joblib workers (all
+        workers of a Dask cluster for -1) where joblib runs the samples (see the
+        module notes).  ``with joblib.parallel_config(backend="dask"):`` runs
+        the re-inversions on the active ``distributed`` client.
     verbose : int, default 1
-        joblib's verbosity.
+        ``> 0``: a progress bar over the samples (joblib's verbosity where
+        joblib runs them).
     random_seed : int, optional
         Seed of the noise (see :func:`draw_noise`); the same seed gives the
         same noise as ``iltstats`` of the ILTpy release followed.
@@ -262,22 +294,24 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
         "use fewer samples n",
     )
 
-    from joblib import Parallel, delayed
-
     noise_samples = draw_noise(fit.shape, n, random_seed)
     data_samples = [fit + noise for noise in noise_samples]
     # Each sample is what an init of it gives (with the settings the release followed
     # passes on): the kernels, compression and W are shared, only the data side is formed anew.
     template = _sample_template(iltdata)
     backend = getattr(iltdata, "backend", "auto")  # re-invert the way the original was inverted
+    backend = "compiled" if backend == "auto" and compiled_available() else backend
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
-    # joblib's default backend (loky) unless the caller chose another with
-    # joblib.parallel_config(backend=...), e.g. "dask" to run on a cluster.
-    results = Parallel(n_jobs=n_jobs, verbose=verbose)(
-        delayed(_invert_sample)(template.with_data(sample), solver, backend)
-        for sample in data_samples
-    )
+    if _as_batch(solver, backend):
+        results = _invert_batch(template, data_samples, n_jobs, verbose)
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs, verbose=verbose)(
+            delayed(_invert_sample)(template.with_data(sample), solver, backend)
+            for sample in data_samples
+        )
 
     statistics = {
         "g_list": [np.asarray(g) for g, _, _ in results],
