@@ -8,6 +8,13 @@
   untimed) on an idle machine, beside one CPU-bound process, and beside it with
   ``OMP_NUM_THREADS=1`` (what one thread does): pseudo-2D 8 x 1024 (band) and
   the T1-T2 map above (low-rank).
+* iltstats: ``iltstats(n=10)`` of an inverted data set against ten separate
+  ``iltload``/``init``/``invert`` of the same ten samples, in one process, on
+  the map above and on pseudo-2D 8 x 1024; the largest ‖g−g_alone‖/‖g_alone‖.
+* OpenBLAS kernels: the pseudo-2D 8 x 1024 inversion (band), idle, with the
+  kernels fastilt loads the system OpenBLAS with against ``OPENBLAS_CORETYPE=
+  Prescott`` (what Debian's OpenBLAS 0.3.21 falls back to on a CPU it does not
+  know), alternating, median of the runs of each.
 
 ``.venv/bin/python benchmarks/bench_maps.py --iltpy .venv-iltpy-1.1.0/bin/python``
 writes ``results/bench_maps.md``.
@@ -94,6 +101,57 @@ def timed(case, size, repeats, threads_env):
     return float(done.stdout.strip().splitlines()[-1])
 
 
+# iltstats(n=10) against ten separate inversions of the same samples, in one process.
+STATS = """
+import sys, time, warnings, json, numpy as np
+sys.path.insert(0, {here!r}); import bench_core as bc
+import fastilt as ilt
+from fastilt.statistics import draw_noise, iltstats
+[d] = bc.build({case!r}, {size!r}); d.invert(verbose=0)
+start = time.perf_counter()
+stats = iltstats(d, n=10, verbose=0, random_seed=1)
+batch = time.perf_counter() - start
+start = time.perf_counter()
+alone = []
+for sample in stats["data_samples"]:
+    one = ilt.iltload(data=sample, t=d.t_input)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        one.init(d.tau, d.kernel, parameters=d.user_parameters)
+    one.invert(verbose=0)
+    alone.append(np.asarray(one.g))
+separate = time.perf_counter() - start
+difference = max(np.linalg.norm(a - b) / np.linalg.norm(a) for a, b in zip(alone, stats["g_list"]))
+print(json.dumps({{"batch": batch, "separate": separate, "difference": difference}}))
+"""
+STATS_CASES = [("T1-T2 tau 64 x 64 (low-rank)", "nd", MAP), ("pseudo2d 8 x 1024 (band)", "pseudo2d", 1024)]
+
+
+def statistics_rows():
+    import json
+
+    rows = []
+    for label, case, size in STATS_CASES:
+        code = STATS.format(here=str(HERE), case=case, size=size)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        rows.append({"case": label, **json.loads(done.stdout.strip().splitlines()[-1])})
+    return rows
+
+
+def kernels_rows(repeats):
+    """The band inversion with fastilt's choice of OpenBLAS kernels and with Prescott's, alternating."""
+    label, case, size = BUSY_CASES[0]
+    chosen, prescott = [], []
+    for _ in range(repeats):
+        chosen.append(timed(case, size, 3, {}))
+        prescott.append(timed(case, size, 3, {"OPENBLAS_CORETYPE": "Prescott"}))
+    import fastilt
+
+    loaded = fastilt.show_config("dicts").get("lapack", {}).get("OpenBLAS kernels", "-")
+    return {"case": label, "kernels": loaded, "chosen_s": statistics.median(chosen),
+            "prescott_s": statistics.median(prescott)}
+
+
 def busy(repeats):
     rows = []
     for label, case, size in BUSY_CASES:
@@ -144,6 +202,30 @@ def main():
             f"| {r['case']} | {r['idle_s']:.2f} s | {r['busy_s']:.2f} s | {r['busy_s'] / r['idle_s']:.2f}x "
             f"| {r['busy_one_thread_s']:.2f} s |"
         )
+    lines += [
+        "",
+        "`iltstats(n=10)` (the compiled batch, both cores) against ten separate `iltload`/`init`/`invert` of the "
+        "same samples, one process each way.",
+        "",
+        "| problem | ten separate inversions | iltstats(n=10) | speed-up | largest ‖g−g_alone‖/‖g_alone‖ |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in statistics_rows():
+        lines.append(
+            f"| {r['case']} | {r['separate']:.2f} s | {r['batch']:.2f} s | {r['separate'] / r['batch']:.2f}x "
+            f"| {r['difference']:.1e} |"
+        )
+    k = kernels_rows(args.repeats)
+    lines += [
+        "",
+        f"The system OpenBLAS's kernels (inversions in one process, median of 3; runs alternating, median of "
+        f"{args.repeats} runs each).",
+        "",
+        "| problem | kernels fastilt loads (show_config) | OPENBLAS_CORETYPE=Prescott | speed-up |",
+        "|---|---:|---:|---:|",
+        f"| {k['case']} | {k['chosen_s']:.2f} s ({k['kernels']}) | {k['prescott_s']:.2f} s "
+        f"| {k['prescott_s'] / k['chosen_s']:.2f}x |",
+    ]
     text = "\n".join(lines) + "\n"
     Path(args.outdir, "bench_maps.md").write_text(text, encoding="utf-8")
     print(text)
