@@ -6,15 +6,15 @@
   inversion) and ‖g−g_iltpy‖/‖g_iltpy‖.
 * Busy: inversions timed in one process (median of ``--repeats``, after one
   untimed) on an idle machine, beside one CPU-bound process, and beside it with
-  ``OMP_NUM_THREADS=1`` (what one thread does): pseudo-2D 8 x 1024 (band) and
-  the T1-T2 map above (low-rank).
+  ``OMP_NUM_THREADS=1`` (what one thread does), in ``--rounds`` alternating
+  rounds: pseudo-2D 8 x 1024 (band) and the T1-T2 map above (low-rank).
 * iltstats: ``iltstats(n=10)`` of an inverted data set against ten separate
   ``iltload``/``init``/``invert`` of the same ten samples, in one process, on
   the map above and on pseudo-2D 8 x 1024; the largest ‖g−g_alone‖/‖g_alone‖.
-* OpenBLAS kernels: the pseudo-2D 8 x 1024 inversion (band), idle, with the
-  kernels fastilt loads the system OpenBLAS with against ``OPENBLAS_CORETYPE=
-  Prescott`` (what Debian's OpenBLAS 0.3.21 falls back to on a CPU it does not
-  know), alternating, median of the runs of each.
+* OpenBLAS kernels: both inversions above, idle, with the kernels fastilt
+  loads the system OpenBLAS with against ``OPENBLAS_CORETYPE=Prescott`` (what
+  Debian's OpenBLAS 0.3.21 falls back to on a CPU it does not know),
+  alternating, median of the runs of each.
 
 ``.venv/bin/python benchmarks/bench_maps.py --iltpy .venv-iltpy-1.1.0/bin/python``
 writes ``results/bench_maps.md``.
@@ -127,51 +127,70 @@ print(json.dumps({{"batch": batch, "separate": separate, "difference": differenc
 STATS_CASES = [("T1-T2 tau 64 x 64 (low-rank)", "nd", MAP), ("pseudo2d 8 x 1024 (band)", "pseudo2d", 1024)]
 
 
-def statistics_rows():
+def statistics_rows(rounds):
+    """iltstats against separate inversions, a fresh process per round; medians of the rounds."""
     import json
 
     rows = []
     for label, case, size in STATS_CASES:
         code = STATS.format(here=str(HERE), case=case, size=size)
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-        rows.append({"case": label, **json.loads(done.stdout.strip().splitlines()[-1])})
+        runs = []
+        for _ in range(rounds):
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        rows.append({"case": label, "batch": statistics.median(r["batch"] for r in runs),
+                     "separate": statistics.median(r["separate"] for r in runs),
+                     "ratios": [r["separate"] / r["batch"] for r in runs],
+                     "difference": max(r["difference"] for r in runs)})
     return rows
 
 
-def kernels_rows(repeats):
-    """The band inversion with fastilt's choice of OpenBLAS kernels and with Prescott's, alternating."""
-    label, case, size = BUSY_CASES[0]
-    chosen, prescott = [], []
-    for _ in range(repeats):
-        chosen.append(timed(case, size, 3, {}))
-        prescott.append(timed(case, size, 3, {"OPENBLAS_CORETYPE": "Prescott"}))
+def kernels_rows(repeats, rounds):
+    """Both inversions with fastilt's choice of OpenBLAS kernels and with Prescott's, alternating."""
     import fastilt
 
     loaded = fastilt.show_config("dicts").get("lapack", {}).get("OpenBLAS kernels", "-")
-    return {"case": label, "kernels": loaded, "chosen_s": statistics.median(chosen),
-            "prescott_s": statistics.median(prescott)}
-
-
-def busy(repeats):
     rows = []
     for label, case, size in BUSY_CASES:
-        idle = timed(case, size, repeats, {})
-        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-        try:
-            time.sleep(1)
-            loaded = timed(case, size, repeats, {})
-            one = timed(case, size, repeats, {"OMP_NUM_THREADS": "1"})
-        finally:
-            hog.kill()
-            hog.wait()
-        rows.append({"case": label, "idle_s": idle, "busy_s": loaded, "busy_one_thread_s": one})
+        chosen, prescott = [], []
+        for _ in range(rounds):
+            chosen.append(timed(case, size, repeats, {}))
+            prescott.append(timed(case, size, repeats, {"OPENBLAS_CORETYPE": "Prescott"}))
+        rows.append({"case": label, "kernels": loaded, "chosen_s": statistics.median(chosen),
+                     "prescott_s": statistics.median(prescott)})
+    return rows
+
+
+def busy(repeats, rounds):
+    """Idle, beside a busy process, and beside it on one thread, in alternating rounds (medians).
+
+    The machine's speed drifts from minute to minute; rounds that alternate the
+    three states keep that drift out of the ratios.
+    """
+    rows = []
+    for label, case, size in BUSY_CASES:
+        idle, loaded, one = [], [], []
+        for _ in range(rounds):
+            idle.append(timed(case, size, repeats, {}))
+            hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            try:
+                time.sleep(1)
+                loaded.append(timed(case, size, repeats, {}))
+                one.append(timed(case, size, repeats, {"OMP_NUM_THREADS": "1"}))
+            finally:
+                hog.kill()
+                hog.wait()
+        rows.append({"case": label, "idle_s": statistics.median(idle), "busy_s": statistics.median(loaded),
+                     "busy_one_thread_s": statistics.median(one),
+                     "ratios": [b / i for b, i in zip(loaded, idle)]})
     return rows
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iltpy", help="a Python with ILTpy installed (the ILTpy row is skipped without)")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3, help="inversions timed per process (median)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of idle/busy/kernels runs")
     parser.add_argument("--outdir", default=str(HERE / "results"))
     args = parser.parse_args()
     load = os.getloadavg()[0]
@@ -192,40 +211,47 @@ def main():
             "",
         ]
     lines += [
-        f"Inversions in one process, median of {args.repeats}; busy: one `while True: pass` process beside it.",
+        f"Inversions in one process, median of {args.repeats}; busy: one `while True: pass` process beside it; "
+        f"{args.rounds} rounds alternating idle, busy and busy on one thread, medians of the rounds (ratio: of the "
+        "medians; in brackets each round's own).",
         "",
         "| problem | idle | beside a busy process | ratio | beside it, OMP_NUM_THREADS=1 |",
         "|---|---:|---:|---:|---:|",
     ]
-    for r in busy(args.repeats):
+    for r in busy(args.repeats, args.rounds):
+        rounds = ", ".join(f"{x:.2f}" for x in r["ratios"])
         lines.append(
-            f"| {r['case']} | {r['idle_s']:.2f} s | {r['busy_s']:.2f} s | {r['busy_s'] / r['idle_s']:.2f}x "
+            f"| {r['case']} | {r['idle_s']:.2f} s | {r['busy_s']:.2f} s | {r['busy_s'] / r['idle_s']:.2f}x ({rounds}) "
             f"| {r['busy_one_thread_s']:.2f} s |"
         )
     lines += [
         "",
         "`iltstats(n=10)` (the compiled batch, both cores) against ten separate `iltload`/`init`/`invert` of the "
-        "same samples, one process each way.",
+        f"same samples, both in one process; {args.rounds} processes, medians (speed-up: of the medians; in "
+        "brackets each process's own).",
         "",
         "| problem | ten separate inversions | iltstats(n=10) | speed-up | largest ‖g−g_alone‖/‖g_alone‖ |",
         "|---|---:|---:|---:|---:|",
     ]
-    for r in statistics_rows():
+    for r in statistics_rows(args.rounds):
+        rounds = ", ".join(f"{x:.2f}" for x in r["ratios"])
         lines.append(
-            f"| {r['case']} | {r['separate']:.2f} s | {r['batch']:.2f} s | {r['separate'] / r['batch']:.2f}x "
+            f"| {r['case']} | {r['separate']:.2f} s | {r['batch']:.2f} s | {r['separate'] / r['batch']:.2f}x ({rounds}) "
             f"| {r['difference']:.1e} |"
         )
-    k = kernels_rows(args.repeats)
     lines += [
         "",
-        f"The system OpenBLAS's kernels (inversions in one process, median of 3; runs alternating, median of "
-        f"{args.repeats} runs each).",
+        f"The system OpenBLAS's kernels (inversions in one process, median of {args.repeats}; runs alternating, "
+        f"median of {args.rounds} runs each).",
         "",
         "| problem | kernels fastilt loads (show_config) | OPENBLAS_CORETYPE=Prescott | speed-up |",
         "|---|---:|---:|---:|",
-        f"| {k['case']} | {k['chosen_s']:.2f} s ({k['kernels']}) | {k['prescott_s']:.2f} s "
-        f"| {k['prescott_s'] / k['chosen_s']:.2f}x |",
     ]
+    for k in kernels_rows(args.repeats, args.rounds):
+        lines.append(
+            f"| {k['case']} | {k['chosen_s']:.2f} s ({k['kernels']}) | {k['prescott_s']:.2f} s "
+            f"| {k['prescott_s'] / k['chosen_s']:.2f}x |"
+        )
     text = "\n".join(lines) + "\n"
     Path(args.outdir, "bench_maps.md").write_text(text, encoding="utf-8")
     print(text)
