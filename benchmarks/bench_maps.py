@@ -186,6 +186,17 @@ def busy(repeats, rounds):
     return rows
 
 
+def each(ratios):
+    return ", ".join(f"{x:.2f}" for x in ratios)
+
+
+def table(caption, header, rows):
+    """Markdown lines of a table (the first column left-aligned, the others right), after its caption."""
+    lines = [caption, ""] if caption else []
+    lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows] + [""]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iltpy", help="a Python with ILTpy installed (the ILTpy row is skipped without)")
@@ -204,55 +215,39 @@ def main():
     ]
     if args.iltpy:
         r = versus_iltpy(args.iltpy, 3)
-        lines += [
-            "| problem | fastilt, whole process (median of 3) | ILTpy, whole process | speed-up | ‖g−g_iltpy‖/‖g_iltpy‖ |",
-            "|---|---:|---:|---:|---:|",
-            f"| {MAP} | {r['fastilt_s']:.2f} s | {r['iltpy_s']:.1f} s | {r['speedup']:.0f}x | {r['difference']:.1e} |",
-            "",
-        ]
-    lines += [
+        lines += table(
+            None,
+            ["problem", "fastilt, whole process (median of 3)", "ILTpy, whole process", "speed-up",
+             "‖g−g_iltpy‖/‖g_iltpy‖"],
+            [[MAP, f"{r['fastilt_s']:.2f} s", f"{r['iltpy_s']:.1f} s", f"{r['speedup']:.0f}x", f"{r['difference']:.1e}"]],
+        )
+    lines += table(
         f"Inversions in one process, median of {args.repeats}; busy: one `while True: pass` process beside it; "
         f"{args.rounds} rounds alternating idle, busy and busy on one thread, medians of the rounds (ratio: of the "
         "medians; in brackets each round's own).",
-        "",
-        "| problem | idle | beside a busy process | ratio | beside it, OMP_NUM_THREADS=1 |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for r in busy(args.repeats, args.rounds):
-        rounds = ", ".join(f"{x:.2f}" for x in r["ratios"])
-        lines.append(
-            f"| {r['case']} | {r['idle_s']:.2f} s | {r['busy_s']:.2f} s | {r['busy_s'] / r['idle_s']:.2f}x ({rounds}) "
-            f"| {r['busy_one_thread_s']:.2f} s |"
-        )
-    lines += [
-        "",
+        ["problem", "idle", "beside a busy process", "ratio", "beside it, OMP_NUM_THREADS=1"],
+        [[r["case"], f"{r['idle_s']:.2f} s", f"{r['busy_s']:.2f} s",
+          f"{r['busy_s'] / r['idle_s']:.2f}x ({each(r['ratios'])})", f"{r['busy_one_thread_s']:.2f} s"]
+         for r in busy(args.repeats, args.rounds)],
+    )
+    lines += table(
         "`iltstats(n=10)` (the compiled batch, both cores) against ten separate `iltload`/`init`/`invert` of the "
         f"same samples, both in one process; {args.rounds} processes, medians (speed-up: of the medians; in "
         "brackets each process's own).",
-        "",
-        "| problem | ten separate inversions | iltstats(n=10) | speed-up | largest ‖g−g_alone‖/‖g_alone‖ |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for r in statistics_rows(args.rounds):
-        rounds = ", ".join(f"{x:.2f}" for x in r["ratios"])
-        lines.append(
-            f"| {r['case']} | {r['separate']:.2f} s | {r['batch']:.2f} s | {r['separate'] / r['batch']:.2f}x ({rounds}) "
-            f"| {r['difference']:.1e} |"
-        )
-    lines += [
-        "",
+        ["problem", "ten separate inversions", "iltstats(n=10)", "speed-up", "largest ‖g−g_alone‖/‖g_alone‖"],
+        [[r["case"], f"{r['separate']:.2f} s", f"{r['batch']:.2f} s",
+          f"{r['separate'] / r['batch']:.2f}x ({each(r['ratios'])})", f"{r['difference']:.1e}"]
+         for r in statistics_rows(args.rounds)],
+    )
+    lines += table(
         f"The system OpenBLAS's kernels (inversions in one process, median of {args.repeats}; runs alternating, "
         f"median of {args.rounds} runs each).",
-        "",
-        "| problem | kernels fastilt loads (show_config) | OPENBLAS_CORETYPE=Prescott | speed-up |",
-        "|---|---:|---:|---:|",
-    ]
-    for k in kernels_rows(args.repeats, args.rounds):
-        lines.append(
-            f"| {k['case']} | {k['chosen_s']:.2f} s ({k['kernels']}) | {k['prescott_s']:.2f} s "
-            f"| {k['prescott_s'] / k['chosen_s']:.2f}x |"
-        )
-    text = "\n".join(lines) + "\n"
+        ["problem", "kernels fastilt loads (show_config)", "OPENBLAS_CORETYPE=Prescott", "speed-up"],
+        [[k["case"], f"{k['chosen_s']:.2f} s ({k['kernels']})", f"{k['prescott_s']:.2f} s",
+          f"{k['prescott_s'] / k['chosen_s']:.2f}x"]
+         for k in kernels_rows(args.repeats, args.rounds)],
+    )
+    text = "\n".join(lines).rstrip() + "\n"
     Path(args.outdir, "bench_maps.md").write_text(text, encoding="utf-8")
     print(text)
 
