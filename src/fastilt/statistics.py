@@ -39,7 +39,7 @@ import numpy as np
 
 from . import validation as check
 from ._logging import get_logger
-from .backends import compiled_available
+from .backends import select_backend
 from .compat import iltpy_version
 from .guards.memory import require
 
@@ -299,8 +299,7 @@ def iltstats(iltdata, n=10, solver=None, n_jobs=-1, verbose=1, random_seed=None)
     # Each sample is what an init of it gives (with the settings the release followed
     # passes on): the kernels, compression and W are shared, only the data side is formed anew.
     template = _sample_template(iltdata)
-    backend = getattr(iltdata, "backend", "auto")  # re-invert the way the original was inverted
-    backend = "compiled" if backend == "auto" and compiled_available() else backend
+    backend = select_backend(getattr(iltdata, "backend", "auto"))  # re-invert the way the original was inverted
 
     logger.debug("iltstats: %d re-inversions of data with shape %s, n_jobs=%s", n, fit.shape, n_jobs)
     if _as_batch(solver, backend):
