@@ -115,6 +115,8 @@ void LowRankSystem::precondition(const double* v, const double* b_part, double* 
 void LowRankSystem::factor(const StencilMatrix& gamma) {
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
   factor_ = &gamma_only_.factor(gamma);
+  steps_since_factor_ = 0;
+  solves_since_factor_ = 0;
   std::copy(a_.begin(), a_.end(), z_.begin());
   factor_->forward_in_blocks(z_.data(), k_, kSolveColumns);  // Z = M⁻¹Aᵀ
   dsyrk_(&kLower, &kTranspose, &k, &n, &kPlus, z_.data(), &n, &kZero, c_.data(), &k, 1, 1);
@@ -161,14 +163,24 @@ void LowRankSystem::restart(const double* b) {
   std::copy(b, b + k_, b_.begin());
   factor_ = nullptr;  // the first solve factors, as in a fresh system
   refactor_next_ = false;
+  stale_failures_ = 0;
+  skip_stale_ = 0;
   last_cg_steps_ = 0;
 }
 
 void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x) {
-  // Γ changes little from one iteration to the next, and the factor of an
-  // earlier Γ still preconditions CG well: refactor only when the last solve
-  // needed many steps, or when this one does not converge without.
+  // Γ changes little from one iteration to the next once ILTpy's blending
+  // has set in, and the factor of an earlier Γ then still preconditions CG
+  // well: refactor only when the last solve needed many steps, or when this
+  // one does not converge without.  While Γ still changes wholesale (the
+  // first iterations), a kept factor stalls CG, and each try costs
+  // kStalledSteps wasted steps: after a failed try the next ones are skipped
+  // for 1, 2, 4, ... solves (at most kMaxSkippedTries), until one succeeds.
   bool fresh = factor_ == nullptr || refactor_next_;
+  if (!fresh && skip_stale_ > 0) {
+    --skip_stale_;
+    fresh = true;
+  }
   if (fresh) factor(gamma);
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
   // Start: r = y − Aᵀb, x = (AᵀA + Γ)⁻¹ (Aᵀb + r).
@@ -178,10 +190,19 @@ void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x
   last_cg_steps_ = 0;
   if (!conjugate_gradients(gamma, y, x) && !fresh) {
     factor(gamma);
+    ++stale_failures_;
+    skip_stale_ = std::min(1 << std::min(stale_failures_ - 1, 30), kMaxSkippedTries);
     fresh = true;
     conjugate_gradients(gamma, y, x);
+  } else if (!fresh) {
+    stale_failures_ = 0;
   }
-  refactor_next_ = last_cg_steps_ > kRefactorAfterSteps;
+  // Keep the factor while it lowers the average cost of the solves since it
+  // was made: refactor once this solve's steps exceed that average.
+  steps_since_factor_ += last_cg_steps_;
+  ++solves_since_factor_;
+  refactor_next_ = static_cast<double>(last_cg_steps_) * solves_since_factor_ >
+                   kFactorCostInSteps + steps_since_factor_;
 }
 
 }  // namespace fastilt

@@ -38,11 +38,14 @@ class LowRankSystem : public LinearSystem {
   // blas_threads() stays 1: the k x n blocks are thin and the solves sparse;
   // OpenBLAS threads measured slower (docs/performance.md).
 
-  // A solve that needed more CG steps than this refactors at the next one
-  // (a step costs about 1/20 of a factorisation with its k solves).
-  static constexpr int kRefactorAfterSteps = 8;
+  // A factorisation with its k solves costs about this many CG steps
+  // (measured 18 on T1-T2 64 x 64 and 128 x 128, 25 on T1-T2-D 32 x 32 x 16).
+  static constexpr double kFactorCostInSteps = 20;
   // CG stops after this many steps in a row that did not halve its best residual.
   static constexpr int kStalledSteps = 3;
+  // After a kept factor failed, the next tries of one are skipped for 1, 2,
+  // 4, ... solves, at most this many (see solve()).
+  static constexpr int kMaxSkippedTries = 8;
   // Z = M⁻¹Aᵀ is solved about this many columns at a time
   // (CholmodSolver::forward_in_blocks; docs/performance.md).
   static constexpr std::int64_t kSolveColumns = 16;
@@ -70,6 +73,9 @@ class LowRankSystem : public LinearSystem {
   std::vector<double> ping_, pong_, small_;
   std::vector<double> r_, q_, p_, z_step_;  // CG vectors
   bool refactor_next_ = false;
+  int steps_since_factor_ = 0, solves_since_factor_ = 0;
+  int stale_failures_ = 0;  // kept factors that failed in a row
+  int skip_stale_ = 0;      // solves left that factor without trying the kept one
   int last_cg_steps_ = 0;
 };
 
