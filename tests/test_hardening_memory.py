@@ -232,5 +232,5 @@ def test_bad_alloc_in_the_core_is_a_memory_error_with_a_message():
 
     lower = csc_array(lower)
     with pytest.raises(MemoryError, match=r"^the compiled core ran out of memory \(std::bad_alloc\) .* fewer tau"):
-        _core.Iteration(iltdata.penalty_model, y=np.ravel(Y), maxloop=3, conv_limit=0.0, layout="band",
-                        w=lower.data, indptr=lower.indptr, indices=lower.indices, kd=2**31 - 2)
+        _core.Iteration(iltdata.penalty_model, y=np.ravel(Y), maxloop=3, conv_limit=0.0,
+                        system=_core.band_system(lower.data, lower.indptr, lower.indices, kd=2**31 - 2))

@@ -182,7 +182,7 @@ def test_the_compiled_iteration_checks_every_iterate():
     """A NaN solution handed to the C++ loop (as the SuperLU fallback does) is refused there."""
     iltdata = initialised()
     it = _core.Iteration(iltdata.penalty_model, y=np.ravel(iltdata.Y), maxloop=5, conv_limit=0.0,
-                         layout="dense", w=iltdata.system.W)
+                         system=_core.dense_system(iltdata.system.W))
     it.start_from_solve()
     g = np.array(it.g)
     bad = g.copy()

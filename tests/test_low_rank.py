@@ -112,3 +112,24 @@ def test_low_rank_refuses_problems_without_kronecker_w():
     with pytest.raises(ValueError, match="sigma"):
         with_sigma.invert(verbose=0, solver="lowrank")
     assert not pseudo2d.inverted and not with_sigma.inverted
+
+
+@pytest.mark.parametrize("solver, kind", [("dense", "dense"), ("band", "band"), ("cholmod", "sparse"),
+                                          ("lowrank", "lowrank")])
+def test_the_plan_describes_the_system_its_solver_names(solver, kind):
+    """One bound constructor per system: the core's Iteration builds what the plan describes."""
+    from fastilt.compiled import prepare_system
+    from fastilt.problem.plan import plan_inversion
+
+    data = _synthetic((6, 5), parameters={"maxloop": 3})
+    model = data.penalty_model
+    plan = plan_inversion(data.system, model, "compiled", solver, 3, np.size(data.data))
+    described = prepare_system(plan, data.system, model.stencil_reach).linear_system()
+    assert isinstance(described, _core.SystemDescription) and described.kind == kind
+    it = _core.Iteration(model, y=np.ravel(data.Y), maxloop=3, conv_limit=0.0, system=described)
+    it.start_from_solve()
+    it.run(None)
+    data.invert(verbose=0, solver=solver)
+    np.testing.assert_allclose(it.g, np.ravel(data.g, order="F"), rtol=0, atol=1e-10 * np.abs(data.g).max())
+    with pytest.raises(TypeError):
+        _core.Iteration(model, y=np.ravel(data.Y), maxloop=3, conv_limit=0.0, system=solver)

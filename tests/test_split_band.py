@@ -6,7 +6,7 @@ import pytest
 import scipy.linalg
 
 import fastilt as ilt
-from fastilt import _linalg
+from fastilt import _core, _linalg
 
 
 def rel_err(x, ref):
@@ -141,11 +141,8 @@ def test_repeated_block_is_found_only_where_w_is_i_kron_b():
                                   dense.T @ dense)
 
 
-def band_iteration(iltdata, **layout):
-    from fastilt import _core
-
-    it = _core.Iteration(iltdata.penalty_model, y=np.ravel(iltdata.Y), maxloop=15, conv_limit=0.0,
-                         layout="band", **layout)
+def band_iteration(iltdata, system):
+    it = _core.Iteration(iltdata.penalty_model, y=np.ravel(iltdata.Y), maxloop=15, conv_limit=0.0, system=system)
     it.start_from_solve()
     it.run(None)
     return it
@@ -161,8 +158,8 @@ def test_band_from_repeated_block_equals_band_from_w(n_points):
 
     W = sp.csc_array(sp.kron(sp.eye_array(n_points), B))
     kd = gamma_stencil(iltdata.directions, tuple(iltdata.Nx))[1]  # the stencil's reach, 2 * (16 + 1)
-    from_block = band_iteration(iltdata, block=B, kd=kd)
-    from_w = band_iteration(iltdata, w=W.data, indptr=W.indptr, indices=W.indices, kd=kd)
+    from_block = band_iteration(iltdata, _core.repeated_block_band_system(B, kd))
+    from_w = band_iteration(iltdata, _core.band_system(W.data, W.indptr, W.indices, kd))
     np.testing.assert_array_equal(from_block.g, from_w.g)
     assert list(from_block.convergence) == list(from_w.convergence)
 
@@ -178,7 +175,7 @@ def test_band_from_repeated_block_equals_band_from_w(n_points):
 )
 def test_bad_repeated_block_raises_value_error(block, kd, message):
     with pytest.raises(ValueError, match=message):
-        band_iteration(pseudo2d(20), block=block, kd=kd)
+        band_iteration(pseudo2d(20), _core.repeated_block_band_system(block, kd))
 
 
 def _compiled_and_fallback(make):

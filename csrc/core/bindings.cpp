@@ -7,6 +7,8 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -231,37 +233,56 @@ py::tuple invert_batch_arrays(const py::list& worker_objects, const DArray& y, c
   return py::make_tuple(g, convergence, iterations, status);
 }
 
-// The linear system of a layout, from the keyword arrays of Iteration(...).
-std::unique_ptr<LinearSystem> make_system(const PenaltyAssembler& assembler, const std::string& layout,
-                                          const py::kwargs& arrays) {
-  const Grid& grid = assembler.grid();
-  const StencilMatrix& gamma = assembler.gamma();
-  auto lower_w = [&] { return lower_triangle(arrays["indptr"], arrays["indices"], arrays["w"], grid.size); };
-  if (layout == "dense")
-    return std::make_unique<NormalEquations>(NormalEquations::dense(grid, gamma, to_vector(arrays["w"])));
-  if (layout == "band" && arrays.contains("block")) {
-    const auto block = arrays["block"].cast<py::array_t<double, py::array::f_style | py::array::forcecast>>();
-    if (block.ndim() != 2 || block.shape(0) != block.shape(1)) throw py::value_error("the block must be square");
-    return std::make_unique<NormalEquations>(NormalEquations::band_of_repeated_block(
-        grid, gamma, std::vector<double>(block.data(), block.data() + block.size()), block.shape(0),
-        arrays["kd"].cast<std::int64_t>()));
-  }
-  if (layout == "band")
-    return std::make_unique<NormalEquations>(NormalEquations::band(
-        grid, gamma, csc_view(arrays["indptr"], arrays["indices"], arrays["w"], grid.size),
-        arrays["kd"].cast<std::int64_t>()));
-  if (layout == "sparse")
-    return std::make_unique<NormalEquations>(
-        NormalEquations::sparse(grid, gamma, lower_w(), arrays["natural"].cast<bool>()));
-  if (layout == "lowrank") {
-    if (!have_cholmod()) throw py::value_error("the low-rank layout needs fastilt built with CHOLMOD");
-    std::vector<std::vector<double>> factors;
-    for (const py::handle f : arrays["w_factors"]) factors.push_back(to_vector(f));
-    return std::make_unique<LowRankSystem>(grid, gamma, std::move(factors), to_vector(arrays["a"]),
-                                           to_vector(arrays["b"]), arrays["rtol"].cast<double>(),
-                                           arrays["max_steps"].cast<int>());
-  }
-  throw py::value_error("layout must be 'dense', 'band', 'sparse' or 'lowrank', got '" + layout + "'");
+// What an Iteration's linear system is built from: one bound constructor per
+// system (dense_system, band_system, ...) names the system Python asks for.
+// The system needs the grid and Γ's pattern of the Iteration's penalty
+// assembler, so it is built with the Iteration; the arrays are held until then
+// (and, for a band read from W's CSC arrays, as long as the system lives).
+struct SystemDescription {
+  std::string kind;
+  std::function<std::unique_ptr<LinearSystem>(const Grid&, const StencilMatrix&)> build;
+};
+
+SystemDescription dense_system(const py::array& w) {
+  return {"dense", [w](const Grid& grid, const StencilMatrix& gamma) {
+            return std::make_unique<NormalEquations>(NormalEquations::dense(grid, gamma, to_vector(w)));
+          }};
+}
+
+SystemDescription band_system(const py::array& w, const py::array& indptr, const py::array& indices,
+                              std::int64_t kd) {
+  return {"band", [=](const Grid& grid, const StencilMatrix& gamma) {
+            return std::make_unique<NormalEquations>(
+                NormalEquations::band(grid, gamma, csc_view(indptr, indices, w, grid.size), kd));
+          }};
+}
+
+SystemDescription repeated_block_band_system(const py::array& block_obj, std::int64_t kd) {
+  const auto block = block_obj.cast<py::array_t<double, py::array::f_style | py::array::forcecast>>();
+  if (block.ndim() != 2 || block.shape(0) != block.shape(1)) throw py::value_error("the block must be square");
+  return {"band", [block, kd](const Grid& grid, const StencilMatrix& gamma) {
+            return std::make_unique<NormalEquations>(NormalEquations::band_of_repeated_block(
+                grid, gamma, std::vector<double>(block.data(), block.data() + block.size()), block.shape(0), kd));
+          }};
+}
+
+SystemDescription sparse_system(const py::array& w, const py::array& indptr, const py::array& indices,
+                                bool natural) {
+  return {"sparse", [=](const Grid& grid, const StencilMatrix& gamma) {
+            return std::make_unique<NormalEquations>(
+                NormalEquations::sparse(grid, gamma, lower_triangle(indptr, indices, w, grid.size), natural));
+          }};
+}
+
+SystemDescription low_rank_system(const py::list& w_factors, const py::array& a, const py::array& b, double rtol,
+                                  int max_steps) {
+  if (!have_cholmod()) throw py::value_error("the low-rank system needs fastilt built with CHOLMOD");
+  return {"lowrank", [=](const Grid& grid, const StencilMatrix& gamma) {
+            std::vector<std::vector<double>> factors;
+            for (const py::handle f : w_factors) factors.push_back(to_vector(f));
+            return std::make_unique<LowRankSystem>(grid, gamma, std::move(factors), to_vector(a), to_vector(b),
+                                                   rtol, max_steps);
+          }};
 }
 
 }  // namespace
@@ -311,17 +332,31 @@ PYBIND11_MODULE(_core, m) {
       .def("gamma_csc", &gamma_csc, "Γ as (data, indices, indptr) of the full symmetric CSC matrix.")
       .def_property_readonly("zero_crossing_state", &zero_crossing_state);
 
-  py::class_<Iteration>(m, "Iteration", "The whole iteration in C++ for one system layout.")
+  py::class_<SystemDescription>(m, "SystemDescription",
+                                "The linear system an Iteration builds; made by the *_system functions.")
+      .def_readonly("kind", &SystemDescription::kind)
+      .def("__repr__", [](const SystemDescription& d) { return "<SystemDescription " + d.kind + ">"; });
+  m.def("dense_system", &dense_system, py::arg("w"), "W + Γ formed and factored dense; w: W (n x n).");
+  m.def("band_system", &band_system, py::arg("w"), py::arg("indptr"), py::arg("indices"), py::arg("kd"),
+        "W + Γ in LAPACK band storage of half-width kd; W as its CSC (or CSR) arrays, read in place.");
+  m.def("repeated_block_band_system", &repeated_block_band_system, py::arg("block"), py::arg("kd"),
+        "The band system of W = I ⊗ block (a series of spectra), W never formed.");
+  m.def("sparse_system", &sparse_system, py::arg("w"), py::arg("indptr"), py::arg("indices"), py::arg("natural"),
+        "W + Γ factored by CHOLMOD; natural: keep the given order (else CHOLMOD's fill-reducing one).");
+  m.def("low_rank_system", &low_rank_system, py::arg("w_factors"), py::arg("a"), py::arg("b"), py::arg("rtol"),
+        py::arg("max_steps"),
+        "W = ⊗ W_d in low-rank form (W ≈ AᵀA, Y = Aᵀb + r) with a CHOLMOD factor of Γ and CG on\n"
+        "the exact W (csrc/core/low_rank.hpp).");
+
+  py::class_<Iteration>(m, "Iteration", "The whole iteration in C++ for one linear system.")
       .def(py::init([](const py::object& model, const DArray& y, int maxloop, double conv_limit,
-                       const std::string& layout, const py::kwargs& arrays) {
+                       const SystemDescription& system) {
              PenaltyAssembler assembler = make_assembler(model);
-             auto system = make_system(assembler, layout, arrays);
-             return Iteration(std::move(assembler), std::move(system), to_vector(y), maxloop, conv_limit);
+             auto built = system.build(assembler.grid(), assembler.gamma());
+             return Iteration(std::move(assembler), std::move(built), to_vector(y), maxloop, conv_limit);
            }),
-           py::arg("model"), py::arg("y"), py::arg("maxloop"), py::arg("conv_limit"), py::arg("layout"),
-           "layout 'dense' (w), 'band' (w, indptr, indices, kd; or block, kd for W = I ⊗ block),\n"
-           "'sparse' (w, indptr, indices, natural) or 'lowrank' (w_factors, a, b, rtol, max_steps);\n"
-           "see fastilt.compiled.")
+           py::arg("model"), py::arg("y"), py::arg("maxloop"), py::arg("conv_limit"), py::arg("system"),
+           "system: a SystemDescription (fastilt.compiled.SystemPlan.linear_system).")
       .def("start", [](Iteration& it, const DArray& g0) { it.start(to_vector(g0)); }, py::arg("g0"))
       .def("start_from_solve", &Iteration::start_from_solve, py::call_guard<py::gil_scoped_release>())
       .def(
@@ -354,7 +389,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("invert_batch", &invert_batch_arrays, py::arg("workers"), py::arg("y"), py::arg("coefficients") = py::none(),
         py::arg("g_start") = py::none(), py::arg("progress") = py::none(),
         "Invert every row of y (items x n) with the Iterations `workers`, one thread each, W and\n"
-        "the penalty model shared; coefficients: items x k (the low-rank layout's b).  Returns\n"
+        "the penalty model shared; coefficients: items x k (the low-rank system's b).  Returns\n"
         "(g, convergence, iterations, status); status 1: not positive definite, left to the caller.\n"
         "progress(finished) is called about every 0.1 s.");
 }

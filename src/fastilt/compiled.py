@@ -67,20 +67,20 @@ def _lower_bandwidth(W):
     return int(max(np.max(farthest - starts), 0))
 
 
-def _system_arguments(solver, W, stencil_reach):
+def _formed_system(solver, W, stencil_reach):
+    """The core's description of the system of the formed ``W`` for ``solver``."""
     if solver == "dense":
-        return {"layout": "dense", "w": W.toarray() if is_sparse(W) else W}
+        return _core.dense_system(W.toarray() if is_sparse(W) else W)
     # The core reads the lower triangle (rows >= column) of each column.
     W = _compressed(W) if is_sparse(W) else sp.csc_array(W)
-    arrays = {"w": W.data, "indptr": W.indptr, "indices": W.indices}
     if solver == "band":
-        return {"layout": "band", "kd": max(_lower_bandwidth(W), stencil_reach), **arrays}
-    return {"layout": "sparse", "natural": True, **arrays}
+        return _core.band_system(W.data, W.indptr, W.indices, kd=max(_lower_bandwidth(W), stencil_reach))
+    return _core.sparse_system(W.data, W.indptr, W.indices, natural=True)
 
 
 @dataclass
 class SystemPlan:
-    """The resolved solver of one problem and what the core's ``Iteration`` needs of it.
+    """The resolved solver of one problem and the linear system the core's ``Iteration`` builds for it.
 
     Everything here is independent of the data, so one plan serves every data
     set of a batch; only :meth:`coefficients` (the low-rank ``b``) and ``Y``
@@ -89,19 +89,20 @@ class SystemPlan:
 
     name: str
     W: object = None
-    layout: dict = None
+    system: object = None  # a _core.SystemDescription (None for SuperLU and the low-rank form)
     basis: LowRankBasis = None
 
     def coefficients(self, m):
-        """The low-rank ``b`` of the compressed data ``m`` (None for the other layouts)."""
+        """The low-rank ``b`` of the compressed data ``m`` (None for the other systems)."""
         return None if self.basis is None else self.basis.coefficients(m)
 
-    def iteration_arguments(self, m=None):
-        """Keyword arguments of ``_core.Iteration`` (``m`` given: with its ``b``, else zeros)."""
+    def linear_system(self, m=None):
+        """The ``system`` argument of ``_core.Iteration`` (low-rank: with the ``b`` of ``m``, else zeros)."""
         if self.basis is None:
-            return self.layout
+            return self.system
         b = self.coefficients(m) if m is not None else np.zeros(len(self.basis.kept))
-        return {**self.layout, "b": b}
+        return _core.low_rank_system(self.basis.w_factors, self.basis.A, b, rtol=LOW_RANK_RTOL,
+                                     max_steps=LOW_RANK_MAX_STEPS)
 
 
 def prepare_system(plan, system, stencil_reach):
@@ -112,17 +113,14 @@ def prepare_system(plan, system, stencil_reach):
     ``W = I ⊗ B`` (a series of spectra).
     """
     if plan.solver == "lowrank":
-        basis = LowRankBasis(system.kronecker_blocks)
-        layout = {"layout": "lowrank", "w_factors": basis.w_factors, "a": basis.A,
-                  "rtol": LOW_RANK_RTOL, "max_steps": LOW_RANK_MAX_STEPS}
-        return SystemPlan("lowrank", layout=layout, basis=basis)
+        return SystemPlan("lowrank", basis=LowRankBasis(system.kronecker_blocks))
     if plan.from_block:
         block = system.repeated_block
         kd = max(block.shape[0] - 1, stencil_reach)
-        return SystemPlan("band", layout={"layout": "band", "kd": kd, "block": block})
+        return SystemPlan("band", system=_core.repeated_block_band_system(block, kd))
     W = _compressed(system.W) if is_sparse(system.W) else system.W
-    layout = None if plan.solver == "superlu" else _system_arguments(plan.solver, W, stencil_reach)
-    return SystemPlan(plan.solver, W=W, layout=layout)
+    described = None if plan.solver == "superlu" else _formed_system(plan.solver, W, stencil_reach)
+    return SystemPlan(plan.solver, W=W, system=described)
 
 
 class CompiledPenalties:
@@ -172,7 +170,7 @@ def run_compiled(plan, model, system, Y, step, g_guess, maxloop, conv_limit, on_
         return iterate(CompiledPenalties(model), lambda gamma: _superlu(prepared.W, gamma, Y),
                        g_guess, maxloop, conv_limit, on_iteration)
 
-    it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit, **prepared.iteration_arguments(m))
+    it = _core.Iteration(model, y=y, maxloop=maxloop, conv_limit=conv_limit, system=prepared.linear_system(m))
 
     def gamma_now():
         return _sparse(it.gamma_csc(), y.size)

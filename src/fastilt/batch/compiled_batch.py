@@ -1,7 +1,7 @@
 """The items of a batch in the compiled core: one plan of the system, ``n_jobs`` C++ threads.
 
 Per item only its data side is formed here (``Y``, and the low-rank ``b``);
-W, the penalty model and the solver's layout come from the plan once.
+W, the penalty model and the solver's system come from the plan once.
 An item whose factorisation is not positive definite in floating point (the
 single inversion then finishes that step with SuperLU), and every item of a
 system that ``"auto"`` solves with SuperLU, is inverted by ``IltData.invert``
@@ -45,7 +45,7 @@ def invert_compiled(template, plan, stack, items, threads, bar, g, convergence, 
 
     workers = [
         _core.Iteration(model, y=np.zeros(model.size), maxloop=template.maxloop, conv_limit=template.conv_limit,
-                        **prepared.iteration_arguments())
+                        system=prepared.linear_system())
         for _ in range(min(threads, items.size))
     ]
     g_start = None if template.g_guess is None else np.ravel(template.g_guess)

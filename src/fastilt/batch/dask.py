@@ -3,7 +3,7 @@
 The template (kernels, compression, penalty model) is set up here once and
 shipped to the workers as one object of the graph; each chunk task then
 inverts its items with :func:`~fastilt.batch.invert_many.invert_stack` (W and
-the solver's layout formed once per chunk).  Bad items are checked in their
+the solver's system formed once per chunk).  Bad items are checked in their
 chunk's task: with ``on_invalid="raise"`` computing the result raises
 :class:`~fastilt.errors.InvalidItemError` naming the item's index in the whole
 stack, before that chunk is inverted.  Needs the ``dask`` extra

@@ -1,7 +1,7 @@
 """``invert_many``: independent data sets of one shape inverted with shared kernels and settings.
 
 Everything that does not depend on the data (kernel matrices, compression,
-``W``, the penalty model, the solver's layout) is built once, by ``init`` of
+``W``, the penalty model, the solver's system) is built once, by ``init`` of
 one template :class:`~fastilt.IltData`; each item then only needs its
 compressed data and ``Y`` (:meth:`IltData.with_data`).  The compiled backend
 runs the items in C++ on ``n_jobs`` threads with the GIL released
