@@ -171,11 +171,12 @@ void LowRankSystem::restart(const double* b) {
 void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x) {
   // Γ changes little from one iteration to the next once ILTpy's blending
   // has set in, and the factor of an earlier Γ then still preconditions CG
-  // well: refactor only when the last solve needed many steps, or when this
-  // one does not converge without.  While Γ still changes wholesale (the
-  // first iterations), a kept factor stalls CG, and each try costs
-  // kStalledSteps wasted steps: after a failed try the next ones are skipped
-  // for 1, 2, 4, ... solves (at most kMaxSkippedTries), until one succeeds.
+  // well: refactor when the last solve cost more steps than the average
+  // since the factorisation (below), or when this one does not converge
+  // without.  While Γ still changes wholesale (the first iterations), a kept
+  // factor stalls CG, and each try costs kStalledSteps wasted steps: after a
+  // failed try the next ones are skipped for 1, 2, 4, ... solves (at most
+  // kMaxSkippedTries), until one succeeds.
   bool fresh = factor_ == nullptr || refactor_next_;
   if (!fresh && skip_stale_ > 0) {
     --skip_stale_;

@@ -11,9 +11,9 @@
 // through b (no cancellation).  That answer, and the same formula applied to
 // residuals, precondition conjugate gradients on the exact W (applied one
 // dimension at a time): the truncation of A only costs a few CG steps, and the
-// result solves the exact system to rounding.  Since Γ changes little between
-// iterations, the factor of an earlier Γ is kept as preconditioner while CG
-// converges quickly with it.
+// result solves the exact system to rounding.  Once Γ changes little between
+// iterations, the factor of an earlier Γ is kept as preconditioner while it
+// lowers the average cost per solve (see solve()).
 #pragma once
 
 #include <cstdint>
