@@ -455,7 +455,9 @@ def main(argv=None):
         rows = sorted(kept + rows, key=lambda r: (CASES.index(r["case"]), order.get((r["backend"], r["solver"]), 0),
                                                   r["size"] if r["case"] == "pseudo2d" else 0))
     table = markdown_table(rows)
-    header = f"fastilt {fastilt.__version__}, {machine_line()}; medians of up to {args.repeats} runs."
+    command = " ".join(["python", *sys.argv])
+    header = (f"fastilt {fastilt.__version__}, {machine_line()}; medians of up to {args.repeats} runs; "
+              f"latest command `{command}` (each row says when it was measured).")
     (args.outdir / "bench_core.md").write_text(f"{header}\n\n{table}\n")
     (args.outdir / "bench_core.json").write_text(json.dumps({"machine": header, "rows": rows}, indent=1))
     outputs = "md,json"
