@@ -163,7 +163,7 @@ void LowRankSystem::restart(const double* b) {
   std::copy(b, b + k_, b_.begin());
   factor_ = nullptr;  // the first solve factors, as in a fresh system
   refactor_next_ = false;
-  stale_failures_ = 0;
+  skip_after_failure_ = 1;
   skip_stale_ = 0;
   last_cg_steps_ = 0;
 }
@@ -191,12 +191,12 @@ void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x
   last_cg_steps_ = 0;
   if (!conjugate_gradients(gamma, y, x) && !fresh) {
     factor(gamma);
-    ++stale_failures_;
-    skip_stale_ = std::min(1 << std::min(stale_failures_ - 1, 30), kMaxSkippedTries);
+    skip_stale_ = skip_after_failure_;
+    skip_after_failure_ = std::min(2 * skip_after_failure_, kMaxSkippedTries);
     fresh = true;
     conjugate_gradients(gamma, y, x);
   } else if (!fresh) {
-    stale_failures_ = 0;
+    skip_after_failure_ = 1;
   }
   // Keep the factor while it lowers the average cost of the solves since it
   // was made: refactor once this solve's steps exceed that average.

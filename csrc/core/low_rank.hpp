@@ -74,8 +74,8 @@ class LowRankSystem : public LinearSystem {
   std::vector<double> r_, q_, p_, z_step_;  // CG vectors
   bool refactor_next_ = false;
   int steps_since_factor_ = 0, solves_since_factor_ = 0;
-  int stale_failures_ = 0;  // kept factors that failed in a row
-  int skip_stale_ = 0;      // solves left that factor without trying the kept one
+  int skip_after_failure_ = 1;  // skip_stale_ after the next failed try: 1, 2, 4, ...
+  int skip_stale_ = 0;          // solves left that factor without trying the kept one
   int last_cg_steps_ = 0;
 };
 

@@ -71,8 +71,9 @@ def _formed_system(solver, W, stencil_reach):
     """The core's description of the system of the formed ``W`` for ``solver``."""
     if solver == "dense":
         return _core.dense_system(W.toarray() if is_sparse(W) else W)
-    # The core reads the lower triangle (rows >= column) of each column.
-    W = _compressed(W) if is_sparse(W) else sp.csc_array(W)
+    # The core reads the lower triangle (rows >= column) of each column
+    # (prepare_system has made a sparse W CSC or CSR already).
+    W = W if is_sparse(W) else sp.csc_array(W)
     if solver == "band":
         return _core.band_system(W.data, W.indptr, W.indices, kd=max(_lower_bandwidth(W), stencil_reach))
     return _core.sparse_system(W.data, W.indptr, W.indices, natural=True)

@@ -10,7 +10,8 @@ The samples differ only in their data: with the compiled backend they are one
 batch, inverted as :func:`fastilt.invert_many` inverts its items
 (``fastilt/batch/stack.py``).  The solver's plan, the low-rank basis and the
 sparse factor's ordering are built once, and the samples run on ``n_jobs`` C++
-threads, one sample per thread.  A solver of the caller's, the NumPy backend, or a joblib backend chosen with
+threads, one sample per thread.  A solver of the caller's, the NumPy backend,
+or a joblib backend chosen with
 ``joblib.parallel_config`` (e.g. ``"dask"``, to run on a cluster) take joblib's
 way instead: one ``invert`` per sample in joblib's workers.  Both give every
 sample what its own ``invert`` gives.
