@@ -257,6 +257,27 @@ def test_cholmod_not_spd_raises_exact_type_and_recovers(rng):
 
 
 @requires_cholmod
+@pytest.mark.parametrize("m", [6, 31])
+def test_cholmod_single_precision_solves_are_cholmods_with_the_rounded_factor(rng, m):
+    a = laplacian_2d(m, shift=0.1)
+    n = m * m
+    b, v = rng.standard_normal(n), rng.standard_normal(n)
+    s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
+    with pytest.raises(RuntimeError, match="before factor"):
+        s.round_to_single()
+    s.factor(a.data)
+    exact = s.backward(s.forward(b))  # CHOLMOD's own solves: M = Pᵀ L, A = M Mᵀ
+    assert rel_err(exact, spla.spsolve(a, b)) <= RTOL
+    assert s.round_to_single()
+    forward = s.forward(b)  # from the single-precision copy, in double arithmetic
+    assert rel_err(forward, s.forward_in_blocks(b, 16)) <= 1e-13  # CHOLMOD with the rounded factor
+    assert np.dot(forward, v) == pytest.approx(np.dot(b, s.backward(v)), rel=1e-12)  # backward is its transpose
+    assert 0 < rel_err(s.backward(forward), exact) <= 1e-5  # the factor of a nearby matrix
+    s.factor(a.data)  # a new factorisation is solved in double precision again
+    assert rel_err(s.backward(s.forward(b)), exact) <= 1e-14
+
+
+@requires_cholmod
 def test_cholmod_rejects_bad_patterns():
     with pytest.raises(ValueError):  # row index out of range
         _linalg.CholmodSolver(np.array([0, 1, 2]), np.array([0, 5]), 2)

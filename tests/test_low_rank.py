@@ -8,6 +8,7 @@ import pytest
 
 import fastilt as ilt
 from fastilt import _core
+from fastilt.compiled import LOW_RANK_MAX_STEPS, LOW_RANK_RTOL, prepare_system
 from fastilt.problem.plan import LOW_RANK_MIN
 from fastilt.forward_model import kronecker_operator, kronecker_transpose_apply, normal_equations
 from fastilt.low_rank import low_rank_factors
@@ -118,7 +119,6 @@ def test_low_rank_refuses_problems_without_kronecker_w():
                                           ("lowrank", "lowrank")])
 def test_the_plan_describes_the_system_its_solver_names(solver, kind):
     """One bound constructor per system: the core's Iteration builds what the plan describes."""
-    from fastilt.compiled import prepare_system
     from fastilt.problem.plan import plan_inversion
 
     data = _synthetic((6, 5), parameters={"maxloop": 3})
@@ -133,3 +133,24 @@ def test_the_plan_describes_the_system_its_solver_names(solver, kind):
     np.testing.assert_allclose(it.g, np.ravel(data.g, order="F"), rtol=0, atol=1e-10 * np.abs(data.g).max())
     with pytest.raises(TypeError):
         _core.Iteration(model, y=np.ravel(data.Y), maxloop=3, conv_limit=0.0, system=solver)
+
+
+@pytest.mark.parametrize("n_tau", [(30, 24), (12, 10, 8)], ids=["2d", "3d"])
+def test_single_precision_factor_gives_the_double_precision_inversion(n_tau):
+    """CG's solves with Γ's factor rounded to single precision (from 1e6 entries; forced here)
+    precondition the exact system: the same g to rounding, not bit for bit."""
+    from fastilt.problem.plan import plan_inversion
+
+    data = _synthetic(n_tau, parameters={"maxloop": 40})
+    model = data.penalty_model
+    plan = plan_inversion(data.system, model, "compiled", "lowrank", 3, np.size(data.data))
+    basis = prepare_system(plan, data.system, model.stencil_reach).basis
+    g = {}
+    for single_from in (0.0, np.inf):
+        system = _core.low_rank_system(basis.w_factors, basis.A, np.zeros(len(basis.kept)), rtol=LOW_RANK_RTOL,
+                                       max_steps=LOW_RANK_MAX_STEPS, single_precision_from=single_from)
+        it = _core.Iteration(model, y=np.ravel(data.Y), maxloop=40, conv_limit=0.0, system=system)
+        it.start_from_solve()
+        it.run(None)
+        g[single_from] = it.g
+    assert 0 < relative_error(g[0.0], g[np.inf]) <= 1e-9

@@ -32,9 +32,10 @@ Csc no_entries(std::int64_t n) {
 
 LowRankSystem::LowRankSystem(const Grid& grid, const StencilMatrix& gamma,
                              std::vector<std::vector<double>> w_factors, std::vector<double> a,
-                             std::vector<double> b, double rtol, int max_steps)
+                             std::vector<double> b, double rtol, int max_steps, double single_precision_from)
     : grid_(grid), n_(grid.size), k_(static_cast<std::int64_t>(b.size())), w_(std::move(w_factors)),
       a_(std::move(a)), b_(std::move(b)), rtol_(rtol), max_steps_(max_steps),
+      single_precision_from_(single_precision_from),
       gamma_only_(NormalEquations::sparse(grid, gamma, no_entries(grid.size), /*natural_ordering=*/false)) {
   if (static_cast<int>(w_.size()) != grid_.ndim)
     throw std::invalid_argument("one factor of W per dimension is needed");
@@ -99,8 +100,7 @@ void LowRankSystem::apply_system(const StencilMatrix& gamma, const double* x, do
 void LowRankSystem::precondition(const double* v, const double* b_part, double* out) {
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
   std::copy(v, v + n_, out);
-  factor_->apply(CholmodSolver::System::P, out, 1);
-  factor_->apply(CholmodSolver::System::L, out, 1);  // x = M⁻¹ v
+  factor_->forward(out);  // x = M⁻¹ v
   if (b_part != nullptr)
     std::copy(b_part, b_part + k_, small_.begin());
   else
@@ -108,13 +108,15 @@ void LowRankSystem::precondition(const double* v, const double* b_part, double* 
   dgemv_(&kTranspose, &n, &k, &kMinus, z_.data(), &n, out, &kOne, &kPlus, small_.data(), &kOne, 1);
   dense_cholesky_solve(c_.data(), k_, small_.data(), 1);  // C⁻¹ (b − Zᵀx)
   dgemv_(&kNo, &n, &k, &kPlus, z_.data(), &n, small_.data(), &kOne, &kPlus, out, &kOne, 1);
-  factor_->apply(CholmodSolver::System::Lt, out, 1);
-  factor_->apply(CholmodSolver::System::Pt, out, 1);  // M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx))
+  factor_->backward(out);  // M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx))
 }
 
 void LowRankSystem::factor(const StencilMatrix& gamma) {
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
   factor_ = &gamma_only_.factor(gamma);
+  // Rounded before Z is solved with it: Z, C and the solves in CG then all
+  // come from one rounded factor (single_factor.hpp).
+  if (factor_->factor_nnz() >= single_precision_from_) factor_->round_to_single();
   steps_since_factor_ = 0;
   solves_since_factor_ = 0;
   std::copy(a_.begin(), a_.end(), z_.begin());

@@ -12,11 +12,13 @@ namespace fastilt {
 
 class CholmodSolver {
  public:
-  enum class System { A, L, Lt, P, Pt };
   void solve(const double*, double*, std::int64_t) {}
   void factor(const double*) {}
-  void apply(System, double*, std::int64_t) {}
+  bool round_to_single() { return false; }
+  void forward(double*) {}
+  void backward(double*) {}
   void forward_in_blocks(double*, std::int64_t, std::int64_t) {}
+  double factor_nnz() const { return 0.0; }
 };
 
 }  // namespace fastilt

@@ -170,6 +170,17 @@ std::unique_ptr<CholmodSolver> make_cholmod(const I64Array& indptr, const I64Arr
   return std::make_unique<CholmodSolver>(n, indptr.data(), indices.data(), ord, nthreads);
 }
 
+py::array_t<double> one_column(CholmodSolver& s, const DArray& b, void (CholmodSolver::*apply)(double*)) {
+  if (b.ndim() != 1 || b.shape(0) != s.n()) throw py::value_error("b must have shape (n,)");
+  py::ssize_t nrhs = 0;
+  std::vector<double> x = rhs_colmajor(b, s.n(), nrhs);
+  {
+    py::gil_scoped_release nogil;
+    (s.*apply)(x.data());
+  }
+  return rhs_result(x, b);
+}
+
 py::array_t<double> cholmod_solver_solve(CholmodSolver& s, const CArray& data, const DArray& b) {
   if (data.ndim() != 1 || data.shape(0) < s.nnz()) {
     throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) +
@@ -323,6 +334,36 @@ PYBIND11_MODULE(_linalg, m) {
       .def("solve", &cholmod_solver_solve, py::arg("data"), py::arg("b"),
            "Factor the matrix with CSC values `data` and solve A x = b.\n"
            "Raises NotPositiveDefiniteError if A is not positive definite.")
+      .def(
+          "factor",
+          [](CholmodSolver& s, const CArray& data) {
+            if (data.ndim() != 1 || data.shape(0) < s.nnz())
+              throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) + " entries");
+            py::gil_scoped_release nogil;
+            s.factor(data.data());
+          },
+          py::arg("data"), "Factor the matrix with CSC values `data` (CHOLMOD: P A Pᵀ = L Lᵀ, A = M Mᵀ).")
+      .def("round_to_single", &CholmodSolver::round_to_single,
+           "Round the factor to single precision (csrc/linalg/single_factor.hpp); False where a value\n"
+           "does not fit.")
+      .def(
+          "forward", [](CholmodSolver& s, const DArray& b) { return one_column(s, b, &CholmodSolver::forward); },
+          py::arg("b"), "M⁻¹ b for one right-hand side (the single-precision copy after round_to_single()).")
+      .def(
+          "backward", [](CholmodSolver& s, const DArray& b) { return one_column(s, b, &CholmodSolver::backward); },
+          py::arg("b"), "M⁻ᵀ b for one right-hand side (the single-precision copy after round_to_single()).")
+      .def(
+          "forward_in_blocks",
+          [](CholmodSolver& s, const DArray& b, std::int64_t columns) {
+            py::ssize_t nrhs = 0;
+            std::vector<double> x = rhs_colmajor(b, s.n(), nrhs);
+            {
+              py::gil_scoped_release nogil;
+              s.forward_in_blocks(x.data(), nrhs, columns);
+            }
+            return rhs_result(x, b);
+          },
+          py::arg("b"), py::arg("columns"), "M⁻¹ B by CHOLMOD's own solves, `columns` columns at a time.")
       .def_property_readonly("n", &CholmodSolver::n)
       .def_property_readonly("nnz", &CholmodSolver::nnz)
       .def_property_readonly("factor_nnz", &CholmodSolver::factor_nnz)

@@ -119,6 +119,7 @@ void CholmodSolver::analyze(Ordering ordering) {
 }
 
 void CholmodSolver::factorize(const double* values) {
+  single_current_ = false;
   std::memcpy(A_->x, values, sizeof(double) * nnz_);
   int ok;
 #ifdef _OPENMP
@@ -154,18 +155,46 @@ void CholmodSolver::factor(const double* values) {
   if (n_ > 0) factorize(values);
 }
 
-void CholmodSolver::apply(System system, double* b, std::int64_t nrhs) {
+void CholmodSolver::check_factored(const char* where) const {
+  if (L_->xtype == CHOLMOD_PATTERN) throw std::logic_error(std::string("CholmodSolver::") + where + " before factor");
+}
+
+bool CholmodSolver::round_to_single() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (n_ == 0 || nrhs == 0) return;
-  if (L_->xtype == CHOLMOD_PATTERN) throw std::logic_error("CholmodSolver::apply before factor");
-  static constexpr int kSystems[] = {CHOLMOD_A, CHOLMOD_L, CHOLMOD_Lt, CHOLMOD_P, CHOLMOD_Pt};
-  solve_in_place(kSystems[static_cast<int>(system)], b, nrhs);
+  if (n_ == 0) return false;
+  check_factored("round_to_single");
+  single_current_ = single_.assign(*L_);
+  return single_current_;
+}
+
+void CholmodSolver::forward(double* b) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ == 0) return;
+  check_factored("forward");
+  if (single_current_) {
+    single_.forward(b);
+    return;
+  }
+  solve_in_place(CHOLMOD_P, b, 1);
+  solve_in_place(CHOLMOD_L, b, 1);
+}
+
+void CholmodSolver::backward(double* b) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ == 0) return;
+  check_factored("backward");
+  if (single_current_) {
+    single_.backward(b);
+    return;
+  }
+  solve_in_place(CHOLMOD_Lt, b, 1);
+  solve_in_place(CHOLMOD_Pt, b, 1);
 }
 
 void CholmodSolver::forward_in_blocks(double* b, std::int64_t nrhs, std::int64_t columns) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (n_ == 0 || nrhs == 0) return;
-  if (L_->xtype == CHOLMOD_PATTERN) throw std::logic_error("CholmodSolver::forward_in_blocks before factor");
+  check_factored("forward_in_blocks");
   const int parts = static_cast<int>((nrhs + columns - 1) / columns);
   const std::int64_t width = (nrhs + parts - 1) / parts;
 #ifdef _OPENMP

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "single_factor.hpp"
+
 namespace fastilt {
 
 // Solves A x = b for many SPD matrices A that share ONE sparsity pattern.
@@ -56,11 +58,18 @@ class CholmodSolver {
   void solve(const double* values, double* b, std::int64_t nrhs);
 
   // The same in steps, for callers that need the factor itself: CHOLMOD
-  // factors P A Pᵀ = L Lᵀ, so A = M Mᵀ with M = Pᵀ L; M⁻¹ b is P then L,
-  // M⁻ᵀ b is Lt then Pt.  apply() uses the last factor().
-  enum class System { A, L, Lt, P, Pt };
+  // factors P A Pᵀ = L Lᵀ, so A = M Mᵀ with M = Pᵀ L.
   void factor(const double* values);
-  void apply(System system, double* b, std::int64_t nrhs);
+  // M⁻¹ b and M⁻ᵀ b for one right-hand side with the last factor().
+  void forward(double* b);
+  void backward(double* b);
+  // For a preconditioner: rounds the last factor to single precision, in L
+  // itself (forward_in_blocks() and CHOLMOD's solves then use the
+  // rounded factor too), and keeps a single-precision copy from which
+  // forward() and backward() then solve, reading half the bytes
+  // (single_factor.hpp).  False, leaving the factor as it is, where a value
+  // does not fit single precision.
+  bool round_to_single();
   // M⁻¹ b for an n x nrhs block, in blocks of about `columns` columns (a
   // narrow block of right-hand sides stays in cache while CHOLMOD gathers each
   // supernode's rows of them), the blocks on the free cores (free_cores.hpp).
@@ -77,6 +86,7 @@ class CholmodSolver {
  private:
   void analyze(Ordering ordering);
   void factorize(const double* values);
+  void check_factored(const char* where) const;
   // CHOLMOD's solve workspace; each thread that solves needs its own.
   struct Workspace {
     cholmod_common common;
@@ -98,6 +108,8 @@ class CholmodSolver {
   cholmod_common common_;
   cholmod_sparse* A_ = nullptr;  // fixed pattern; values refreshed per solve
   cholmod_factor* L_ = nullptr;  // symbolic once, numeric per solve
+  SingleFactor single_;          // L_ rounded, from round_to_single()
+  bool single_current_ = false;  // round_to_single() since the last factorisation
   // Workspace reused by cholmod_l_solve2 between calls.
   cholmod_dense* X_ = nullptr;
   cholmod_dense* Y_ = nullptr;

@@ -1,0 +1,44 @@
+// CHOLMOD's supernodal factor with its values rounded to single precision, for
+// the one-column triangular solves of a preconditioner.
+//
+// LowRankSystem's conjugate gradients solve with Γ's factor twice a step.  On
+// a large factor those solves stream it from memory (T1-T2-D, tau 32 x 32 x 16:
+// 10.3 million entries, 16 ms of a 25 ms step, about 10 GB/s on the CI
+// machine), so half the bytes is nearly half the time.  Rounding makes L the
+// factor of a nearby SPD matrix Γ̃ = Pᵀ L̃ L̃ᵀ P; assign() rounds CHOLMOD's own
+// copy as well, so that everything later built from the factor (LowRankSystem's
+// Z = M⁻¹Aᵀ) is built from the same Γ̃, and the preconditioner stays the exact
+// inverse of one SPD matrix, which is all CG needs (docs/performance.md: the
+// same counts of factorisations and CG steps, g within 1e-12).  The arithmetic
+// is in double precision, one supernode at a time: each of its columns is one
+// contiguous pass over the diagonal block and the rows below it.
+//
+// Only compiled when meson finds CHOLMOD (FASTILT_HAVE_CHOLMOD).
+#pragma once
+
+#include <cholmod.h>
+
+#include <vector>
+
+namespace fastilt {
+
+class SingleFactor {
+ public:
+  // Rounds the values of L (supernodal, numerically factored) to single
+  // precision in place and keeps a single-precision copy of them; false,
+  // leaving L as it is, where a value does not fit (an overflow, or a pivot
+  // that underflows to zero).
+  bool assign(cholmod_factor& L);
+
+  // b := M⁻¹ b (P, then L) and b := M⁻ᵀ b (Lᵀ, then Pᵀ) for CHOLMOD's
+  // P A Pᵀ = L Lᵀ, A = M Mᵀ with M = Pᵀ L, from the copy of the last assign().
+  void forward(double* b);
+  void backward(double* b);
+
+ private:
+  const cholmod_factor* factor_ = nullptr;  // structure: L's supernodes, rows, permutation
+  std::vector<float> values_;
+  std::vector<double> x_, column_;  // the permuted right-hand side; one supernode's rows
+};
+
+}  // namespace fastilt
