@@ -167,28 +167,21 @@ bool CholmodSolver::round_to_single() {
   return single_current_;
 }
 
-void CholmodSolver::forward(double* b) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (n_ == 0) return;
-  check_factored("forward");
-  if (single_current_) {
-    single_.forward(b);
-    return;
-  }
-  solve_in_place(CHOLMOD_P, b, 1);
-  solve_in_place(CHOLMOD_L, b, 1);
-}
+void CholmodSolver::forward(double* b) { one_column(b, /*transposed=*/false); }
 
-void CholmodSolver::backward(double* b) {
+void CholmodSolver::backward(double* b) { one_column(b, /*transposed=*/true); }
+
+void CholmodSolver::one_column(double* b, bool transposed) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (n_ == 0) return;
-  check_factored("backward");
+  check_factored(transposed ? "backward" : "forward");
   if (single_current_) {
-    single_.backward(b);
+    transposed ? single_.backward(b) : single_.forward(b);
     return;
   }
-  solve_in_place(CHOLMOD_Lt, b, 1);
-  solve_in_place(CHOLMOD_Pt, b, 1);
+  // M⁻¹ = L⁻¹ P and M⁻ᵀ = Pᵀ L⁻ᵀ.
+  static constexpr int kSystems[2][2] = {{CHOLMOD_P, CHOLMOD_L}, {CHOLMOD_Lt, CHOLMOD_Pt}};
+  for (const int system : kSystems[transposed]) solve_in_place(system, b, 1);
 }
 
 void CholmodSolver::forward_in_blocks(double* b, std::int64_t nrhs, std::int64_t columns) {

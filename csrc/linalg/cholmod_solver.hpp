@@ -87,6 +87,7 @@ class CholmodSolver {
   void analyze(Ordering ordering);
   void factorize(const double* values);
   void check_factored(const char* where) const;
+  void one_column(double* b, bool transposed);  // forward() and backward()
   // CHOLMOD's solve workspace; each thread that solves needs its own.
   struct Workspace {
     cholmod_common common;

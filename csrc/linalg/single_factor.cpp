@@ -163,6 +163,13 @@ __attribute__((always_inline)) inline void backward_supernodes(const Supernodes&
   }
 }
 
+using Solve = void (*)(const Supernodes&, const float*, double*, double*);
+void forward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
+  forward_supernodes<PlainLoops>(sn, values, x, t);
+}
+void backward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
+  backward_supernodes<PlainLoops>(sn, values, x, t);
+}
 #ifdef FASTILT_HAVE_AVX2_KERNELS
 __attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const float* values, double* x,
                                                       double* t) {
@@ -173,6 +180,20 @@ __attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, con
   backward_supernodes<Avx2Loops>(sn, values, x, t);
 }
 #endif
+
+// The forward and backward solves this CPU runs.
+struct Solves {
+  Solve forward, backward;
+};
+const Solves& solves() {
+  static const Solves chosen = [] {
+#ifdef FASTILT_HAVE_AVX2_KERNELS
+    if (avx2_fma_available()) return Solves{forward_avx2, backward_avx2};
+#endif
+    return Solves{forward_plain, backward_plain};
+  }();
+  return chosen;
+}
 
 }  // namespace
 
@@ -201,30 +222,16 @@ bool SingleFactor::assign(cholmod_factor& L) {
 }
 
 void SingleFactor::forward(double* b) {
-  const Supernodes sn(*factor_);
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   for (std::size_t k = 0; k < x_.size(); ++k) x_[k] = b[perm[k]];
-#ifdef FASTILT_HAVE_AVX2_KERNELS
-  static const bool avx2 = avx2_fma_available();
-  if (avx2)
-    forward_avx2(sn, values_.data(), x_.data(), column_.data());
-  else
-#endif
-    forward_supernodes<PlainLoops>(sn, values_.data(), x_.data(), column_.data());
+  solves().forward(Supernodes(*factor_), values_.data(), x_.data(), column_.data());
   std::copy(x_.begin(), x_.end(), b);
 }
 
 void SingleFactor::backward(double* b) {
-  const Supernodes sn(*factor_);
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   std::copy(b, b + x_.size(), x_.begin());
-#ifdef FASTILT_HAVE_AVX2_KERNELS
-  static const bool avx2 = avx2_fma_available();
-  if (avx2)
-    backward_avx2(sn, values_.data(), x_.data(), column_.data());
-  else
-#endif
-    backward_supernodes<PlainLoops>(sn, values_.data(), x_.data(), column_.data());
+  solves().backward(Supernodes(*factor_), values_.data(), x_.data(), column_.data());
   for (std::size_t k = 0; k < x_.size(); ++k) b[perm[k]] = x_[k];
 }
 
