@@ -137,8 +137,8 @@ def test_the_plan_describes_the_system_its_solver_names(solver, kind):
 
 @pytest.mark.parametrize("n_tau", [(30, 24), (12, 10, 8)], ids=["2d", "3d"])
 def test_single_precision_factor_gives_the_double_precision_inversion(n_tau):
-    """CG's solves with Γ's factor rounded to single precision (from 1e6 entries; forced here)
-    precondition the exact system: the same g to rounding, not bit for bit."""
+    """CG's solves with Γ's factor rounded to single precision (the default) precondition the
+    exact system: the same g as with the double-precision factor to rounding, not bit for bit."""
     from fastilt.problem.plan import plan_inversion
 
     data = _synthetic(n_tau, parameters={"maxloop": 40})
@@ -146,11 +146,11 @@ def test_single_precision_factor_gives_the_double_precision_inversion(n_tau):
     plan = plan_inversion(data.system, model, "compiled", "lowrank", 3, np.size(data.data))
     basis = prepare_system(plan, data.system, model.stencil_reach).basis
     g = {}
-    for single_from in (0.0, np.inf):
+    for single in (True, False):
         system = _core.low_rank_system(basis.w_factors, basis.A, np.zeros(len(basis.kept)), rtol=LOW_RANK_RTOL,
-                                       max_steps=LOW_RANK_MAX_STEPS, single_precision_from=single_from)
+                                       max_steps=LOW_RANK_MAX_STEPS, single_precision=single)
         it = _core.Iteration(model, y=np.ravel(data.Y), maxloop=40, conv_limit=0.0, system=system)
         it.start_from_solve()
         it.run(None)
-        g[single_from] = it.g
-    assert 0 < relative_error(g[0.0], g[np.inf]) <= 1e-9
+        g[single] = it.g
+    assert 0 < relative_error(g[True], g[False]) <= 1e-9

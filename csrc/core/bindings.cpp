@@ -275,13 +275,13 @@ SystemDescription sparse_system(const py::array& w, const py::array& indptr, con
 }
 
 SystemDescription low_rank_system(const py::list& w_factors, const py::array& a, const py::array& b, double rtol,
-                                  int max_steps, double single_precision_from) {
+                                  int max_steps, bool single_precision) {
   if (!have_cholmod()) throw py::value_error("the low-rank system needs fastilt built with CHOLMOD");
   return {"lowrank", [=](const Grid& grid, const StencilMatrix& gamma) {
             std::vector<std::vector<double>> factors;
             for (const py::handle f : w_factors) factors.push_back(to_vector(f));
             return std::make_unique<LowRankSystem>(grid, gamma, std::move(factors), to_vector(a), to_vector(b),
-                                                   rtol, max_steps, single_precision_from);
+                                                   rtol, max_steps, single_precision);
           }};
 }
 
@@ -344,10 +344,10 @@ PYBIND11_MODULE(_core, m) {
   m.def("sparse_system", &sparse_system, py::arg("w"), py::arg("indptr"), py::arg("indices"), py::arg("natural"),
         "W + Γ factored by CHOLMOD; natural: keep the given order (else CHOLMOD's fill-reducing one).");
   m.def("low_rank_system", &low_rank_system, py::arg("w_factors"), py::arg("a"), py::arg("b"), py::arg("rtol"),
-        py::arg("max_steps"), py::arg("single_precision_from") = LowRankSystem::kSinglePrecisionFrom,
+        py::arg("max_steps"), py::arg("single_precision") = true,
         "W = ⊗ W_d in low-rank form (W ≈ AᵀA, Y = Aᵀb + r) with a CHOLMOD factor of Γ and CG on\n"
-        "the exact W (csrc/core/low_rank.hpp); CG solves with the factor rounded to single precision\n"
-        "from single_precision_from entries in it (csrc/linalg/single_factor.hpp).");
+        "the exact W (csrc/core/low_rank.hpp); single_precision: CG solves with the factor rounded\n"
+        "to single precision (csrc/linalg/single_factor.hpp).");
 
   py::class_<Iteration>(m, "Iteration", "The whole iteration in C++ for one linear system.")
       .def(py::init([](const py::object& model, const DArray& y, int maxloop, double conv_limit,

@@ -32,10 +32,10 @@ Csc no_entries(std::int64_t n) {
 
 LowRankSystem::LowRankSystem(const Grid& grid, const StencilMatrix& gamma,
                              std::vector<std::vector<double>> w_factors, std::vector<double> a,
-                             std::vector<double> b, double rtol, int max_steps, double single_precision_from)
+                             std::vector<double> b, double rtol, int max_steps, bool single_precision)
     : grid_(grid), n_(grid.size), k_(static_cast<std::int64_t>(b.size())), w_(std::move(w_factors)),
       a_(std::move(a)), b_(std::move(b)), rtol_(rtol), max_steps_(max_steps),
-      single_precision_from_(single_precision_from),
+      single_precision_(single_precision),
       gamma_only_(NormalEquations::sparse(grid, gamma, no_entries(grid.size), /*natural_ordering=*/false)) {
   if (static_cast<int>(w_.size()) != grid_.ndim)
     throw std::invalid_argument("one factor of W per dimension is needed");
@@ -116,7 +116,7 @@ void LowRankSystem::factor(const StencilMatrix& gamma) {
   factor_ = &gamma_only_.factor(gamma);
   // Rounded before Z is solved with it: Z, C and the solves in CG then all
   // come from one rounded factor (single_factor.hpp).
-  if (factor_->factor_nnz() >= single_precision_from_) factor_->round_to_single();
+  if (single_precision_) factor_->round_to_single();
   steps_since_factor_ = 0;
   solves_since_factor_ = 0;
   std::copy(a_.begin(), a_.end(), z_.begin());

@@ -28,12 +28,13 @@ class LowRankSystem : public LinearSystem {
  public:
   // w_factors[d]: W_d (Ntau_d x Ntau_d, symmetric); a: A as k rows of n
   // values; b: k values.  CG stops when ‖y − (W + Γ)x‖ ≤ rtol ‖y‖, after
-  // max_steps, or when the residual has stopped falling.  From
-  // single_precision_from entries in Γ's factor, CG solves with it rounded to
-  // single precision (single_factor.hpp).
+  // max_steps, or when the residual has stopped falling.  With
+  // single_precision, Γ's factor is rounded to single precision and CG solves
+  // with a single-precision copy of it (single_factor.hpp): the same counts
+  // of factorisations and steps, and 8-18% faster (docs/performance.md).
   LowRankSystem(const Grid& grid, const StencilMatrix& gamma, std::vector<std::vector<double>> w_factors,
                 std::vector<double> a, std::vector<double> b, double rtol, int max_steps,
-                double single_precision_from = kSinglePrecisionFrom);
+                bool single_precision = true);
 
   void solve(const StencilMatrix& gamma, const double* y, double* x) override;
   std::int64_t coefficient_count() const override { return k_; }
@@ -52,12 +53,6 @@ class LowRankSystem : public LinearSystem {
   // Z = M⁻¹Aᵀ is solved about this many columns at a time
   // (CholmodSolver::forward_in_blocks; docs/performance.md).
   static constexpr std::int64_t kSolveColumns = 16;
-  // Γ's factor is rounded to single precision from this many entries (8 MB,
-  // twice a core's L2 cache on the CI machine), where CG's one-column solves
-  // stream it from memory: T1-T2-D tau 32 x 32 x 16 (10.3 million entries)
-  // 38 -> 31 s, T1-T2 tau 128 x 128 (1.6 million) 8.1 -> 7.4 s
-  // (docs/performance.md).  Below it the factor stays in cache.
-  static constexpr double kSinglePrecisionFrom = 1e6;
 
  private:
   void factor(const StencilMatrix& gamma);
@@ -75,7 +70,7 @@ class LowRankSystem : public LinearSystem {
   std::vector<double> b_;
   double rtol_;
   int max_steps_;
-  double single_precision_from_;
+  bool single_precision_;
   NormalEquations gamma_only_;  // Γ's sparse pattern and its CHOLMOD factor
   CholmodSolver* factor_ = nullptr;
   std::vector<double> z_;  // M⁻¹Aᵀ, n x k

@@ -18,7 +18,6 @@ class CholmodSolver {
   void forward(double*) {}
   void backward(double*) {}
   void forward_in_blocks(double*, std::int64_t, std::int64_t) {}
-  double factor_nnz() const { return 0.0; }
 };
 
 }  // namespace fastilt
