@@ -9,7 +9,7 @@ import pytest
 import fastilt as ilt
 from fastilt import _core
 from fastilt.compiled import LOW_RANK_MAX_STEPS, LOW_RANK_RTOL, prepare_system
-from fastilt.problem.plan import LOW_RANK_MIN
+from fastilt.problem.plan import LOW_RANK_MIN, plan_inversion
 from fastilt.forward_model import kronecker_operator, kronecker_transpose_apply, normal_equations
 from fastilt.low_rank import low_rank_factors
 from reference_cases import CASES, initialised_case, reference, relative_error
@@ -119,8 +119,6 @@ def test_low_rank_refuses_problems_without_kronecker_w():
                                           ("lowrank", "lowrank")])
 def test_the_plan_describes_the_system_its_solver_names(solver, kind):
     """One bound constructor per system: the core's Iteration builds what the plan describes."""
-    from fastilt.problem.plan import plan_inversion
-
     data = _synthetic((6, 5), parameters={"maxloop": 3})
     model = data.penalty_model
     plan = plan_inversion(data.system, model, "compiled", solver, 3, np.size(data.data))
@@ -139,8 +137,6 @@ def test_the_plan_describes_the_system_its_solver_names(solver, kind):
 def test_single_precision_factor_gives_the_double_precision_inversion(n_tau):
     """CG's solves with Γ's factor rounded to single precision (the default) precondition the
     exact system: the same g as with the double-precision factor to rounding, not bit for bit."""
-    from fastilt.problem.plan import plan_inversion
-
     data = _synthetic(n_tau, parameters={"maxloop": 40})
     model = data.penalty_model
     plan = plan_inversion(data.system, model, "compiled", "lowrank", 3, np.size(data.data))

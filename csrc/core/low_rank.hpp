@@ -30,8 +30,8 @@ class LowRankSystem : public LinearSystem {
   // values; b: k values.  CG stops when ‖y − (W + Γ)x‖ ≤ rtol ‖y‖, after
   // max_steps, or when the residual has stopped falling.  With
   // single_precision, Γ's factor is rounded to single precision and CG solves
-  // with a single-precision copy of it (single_factor.hpp): the same counts
-  // of factorisations and steps, and 8-18% faster (docs/performance.md).
+  // with a single-precision copy of it (single_factor.hpp): about the same
+  // counts of factorisations and steps, and 8-18% faster (docs/performance.md).
   LowRankSystem(const Grid& grid, const StencilMatrix& gamma, std::vector<std::vector<double>> w_factors,
                 std::vector<double> a, std::vector<double> b, double rtol, int max_steps,
                 bool single_precision = true);
