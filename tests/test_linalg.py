@@ -258,7 +258,7 @@ def test_cholmod_not_spd_raises_exact_type_and_recovers(rng):
 
 @requires_cholmod
 @pytest.mark.parametrize("m", [6, 31])
-def test_cholmod_single_precision_solves_are_cholmods_with_the_rounded_factor(rng, m):
+def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
     a = laplacian_2d(m, shift=0.1)
     n = m * m
     b, v = rng.standard_normal(n), rng.standard_normal(n)
@@ -269,12 +269,27 @@ def test_cholmod_single_precision_solves_are_cholmods_with_the_rounded_factor(rn
     exact = s.backward(s.forward(b))  # CHOLMOD's own solves: M = Pᵀ L, A = M Mᵀ
     assert rel_err(exact, spla.spsolve(a, b)) <= RTOL
     assert s.round_to_single()
-    forward = s.forward(b)  # from the single-precision copy, in double arithmetic
-    assert rel_err(forward, s.forward_in_blocks(b, 16)) <= 1e-13  # CHOLMOD with the rounded factor
+    # From the single-precision copy, in double arithmetic: M̃⁻¹ column by
+    # column and in blocks (13 columns: a full block of 8 and a partial one).
+    inverse = s.forward_in_blocks(np.eye(n), 16)
+    columns = rng.choice(n, 13, replace=False)
+    assert rel_err(s.forward_in_blocks(np.eye(n)[:, columns], 16), inverse[:, columns]) <= 1e-15
+    for j in columns[:3]:
+        assert rel_err(s.forward(np.eye(n)[:, j]), inverse[:, j]) <= 1e-13
+    # M̃ = Pᵀ L̃: rows of a lower-triangular matrix of single-precision values,
+    # whose product is a matrix near A.
+    m_rounded = np.linalg.inv(inverse)
+    scale = np.abs(m_rounded).max()
+    assert np.abs(m_rounded - m_rounded.astype(np.float32)).max() <= 1e-12 * scale
+    last_entry = [np.flatnonzero(np.abs(row) > 1e-12 * scale).max() for row in m_rounded]
+    assert sorted(last_entry) == list(range(n))
+    assert 0 < rel_err(m_rounded @ m_rounded.T, a.toarray()) <= 1e-6
+    forward = s.forward(b)
     assert np.dot(forward, v) == pytest.approx(np.dot(b, s.backward(v)), rel=1e-12)  # backward is its transpose
     assert 0 < rel_err(s.backward(forward), exact) <= 1e-5  # the factor of a nearby matrix
     s.factor(a.data)  # a new factorisation is solved in double precision again
     assert rel_err(s.backward(s.forward(b)), exact) <= 1e-14
+    assert rel_err(s.forward_in_blocks(np.eye(n), 16), inverse) > 1e-9
 
 
 @requires_cholmod

@@ -188,6 +188,14 @@ void CholmodSolver::forward_in_blocks(double* b, std::int64_t nrhs, std::int64_t
   std::lock_guard<std::mutex> lock(mutex_);
   if (n_ == 0 || nrhs == 0) return;
   check_factored("forward_in_blocks");
+  if (single_current_) {
+    // Blocks as narrow as SingleFactor solves at once: most parts for the cores.
+    const std::int64_t width = SingleFactor::kBlockColumns;
+    for_each_part(static_cast<int>((nrhs + width - 1) / width), [&](int part) {
+      single_.forward_columns(b + part * width * n_, std::min(width, nrhs - part * width));
+    });
+    return;
+  }
   const int parts = static_cast<int>((nrhs + columns - 1) / columns);
   const std::int64_t width = (nrhs + parts - 1) / parts;
 #ifdef _OPENMP

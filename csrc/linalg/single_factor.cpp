@@ -10,6 +10,7 @@ namespace fastilt {
 namespace {
 
 using Index = SuiteSparse_long;  // CHOLMOD's _l_ interface
+constexpr int kWidth = SingleFactor::kBlockColumns;
 
 // L's supernodes: columns [first_column[s], first_column[s + 1]); rows
 // rows[row_start[s] ...] (its own columns first); values column-major from
@@ -28,8 +29,18 @@ struct Supernodes {
 };
 
 // The two passes that take the time: t(i) -= Σ_k c_k(i) a_k and the sums
-// Σ_i c_k(i) t(i), for four columns c_k of L over rows [begin, end).
+// Σ_i c_k(i) t(i), for four columns c_k of L over rows [begin, end); and for
+// a block of right-hand sides, kWidth values a row (row-major), the rows
+// t(i, :) -= Σ_k c_k(i) a(k, :).
 struct PlainLoops {
+  static void subtract4_rows(const float* const* c, const double* a, double* t, Index begin, Index end) {
+    for (Index i = begin; i < end; ++i) {
+      const double l0 = c[0][i], l1 = c[1][i], l2 = c[2][i], l3 = c[3][i];
+      double* row = t + i * kWidth;
+      for (int r = 0; r < kWidth; ++r)
+        row[r] -= l0 * a[r] + l1 * a[kWidth + r] + l2 * a[2 * kWidth + r] + l3 * a[3 * kWidth + r];
+    }
+  }
   static void subtract4(const float* const* c, const double* a, double* t, Index begin, Index end) {
     for (Index i = begin; i < end; ++i)
       t[i] -= static_cast<double>(c[0][i]) * a[0] + static_cast<double>(c[1][i]) * a[1] +
@@ -48,6 +59,27 @@ struct PlainLoops {
 // The same, four doubles at a time: GCC leaves the loops above scalar, and
 // the same loops in GCC's vector types ran at about half this speed.
 struct Avx2Loops {
+  // A row of the block is two registers; the four rows a(k, :) stay in eight.
+  __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* const* c, const double* a,
+                                                                 double* t, Index begin, Index end) {
+    static_assert(kWidth == 8, "two registers a row");
+    __m256d lo[4], hi[4];
+    for (int k = 0; k < 4; ++k) {
+      lo[k] = _mm256_loadu_pd(a + k * kWidth);
+      hi[k] = _mm256_loadu_pd(a + k * kWidth + 4);
+    }
+    for (Index i = begin; i < end; ++i) {
+      double* row = t + i * kWidth;
+      __m256d row_lo = _mm256_loadu_pd(row), row_hi = _mm256_loadu_pd(row + 4);
+      for (int k = 0; k < 4; ++k) {
+        const __m256d l = _mm256_set1_pd(static_cast<double>(c[k][i]));
+        row_lo = _mm256_fnmadd_pd(l, lo[k], row_lo);
+        row_hi = _mm256_fnmadd_pd(l, hi[k], row_hi);
+      }
+      _mm256_storeu_pd(row, row_lo);
+      _mm256_storeu_pd(row + 4, row_hi);
+    }
+  }
   __attribute__((target("avx2,fma"))) static void subtract4(const float* const* c, const double* a, double* t,
                                                             Index begin, Index end) {
     const __m256d a0 = _mm256_set1_pd(a[0]), a1 = _mm256_set1_pd(a[1]), a2 = _mm256_set1_pd(a[2]),
@@ -163,12 +195,56 @@ __attribute__((always_inline)) inline void backward_supernodes(const Supernodes&
   }
 }
 
+// The forward solve for kWidth right-hand sides at once, x and t row-major
+// (kWidth values a row): each entry of L read once serves all of them.
+template <typename Loops>
+__attribute__((always_inline)) inline void forward_block_supernodes(const Supernodes& sn, const float* values,
+                                                                    double* x, double* t) {
+  for (Index s = 0; s < sn.count; ++s) {
+    const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
+    const Index* row = sn.rows + sn.row_start[s];
+    const float* block = values + sn.value_start[s];
+    std::copy(x + first * kWidth, x + (first + columns) * kWidth, t);
+    std::fill(t + columns * kWidth, t + rows * kWidth, 0.0);
+    Index j = 0;
+    for (; j + 4 <= columns; j += 4) {
+      const float *c0 = block + j * rows, *c1 = c0 + rows, *c2 = c1 + rows, *c3 = c2 + rows;
+      double* a = t + j * kWidth;  // rows j .. j + 3
+      for (int r = 0; r < kWidth; ++r) {
+        const double t0 = a[r] / c0[j];
+        const double t1 = (a[kWidth + r] - c0[j + 1] * t0) / c1[j + 1];
+        const double t2 = (a[2 * kWidth + r] - c0[j + 2] * t0 - c1[j + 2] * t1) / c2[j + 2];
+        const double t3 = (a[3 * kWidth + r] - c0[j + 3] * t0 - c1[j + 3] * t1 - c2[j + 3] * t2) / c3[j + 3];
+        a[r] = t0;
+        a[kWidth + r] = t1;
+        a[2 * kWidth + r] = t2;
+        a[3 * kWidth + r] = t3;
+      }
+      const float* const c[4] = {c0, c1, c2, c3};
+      Loops::subtract4_rows(c, a, t, j + 4, rows);
+    }
+    for (; j < columns; ++j) {
+      const float* column = block + j * rows;
+      double* a = t + j * kWidth;
+      for (int r = 0; r < kWidth; ++r) a[r] /= column[j];
+      for (Index i = j + 1; i < rows; ++i)
+        for (int r = 0; r < kWidth; ++r) t[i * kWidth + r] -= static_cast<double>(column[i]) * a[r];
+    }
+    std::copy(t, t + columns * kWidth, x + first * kWidth);
+    for (Index i = columns; i < rows; ++i)
+      for (int r = 0; r < kWidth; ++r) x[row[i] * kWidth + r] += t[i * kWidth + r];
+  }
+}
+
 using Solve = void (*)(const Supernodes&, const float*, double*, double*);
 void forward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
   forward_supernodes<PlainLoops>(sn, values, x, t);
 }
 void backward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
   backward_supernodes<PlainLoops>(sn, values, x, t);
+}
+void forward_block_plain(const Supernodes& sn, const float* values, double* x, double* t) {
+  forward_block_supernodes<PlainLoops>(sn, values, x, t);
 }
 #ifdef FASTILT_HAVE_AVX2_KERNELS
 __attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const float* values, double* x,
@@ -179,18 +255,22 @@ __attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, con
                                                        double* t) {
   backward_supernodes<Avx2Loops>(sn, values, x, t);
 }
+__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const float* values, double* x,
+                                                            double* t) {
+  forward_block_supernodes<Avx2Loops>(sn, values, x, t);
+}
 #endif
 
-// The forward and backward solves this CPU runs.
+// The solves this CPU runs.
 struct Solves {
-  Solve forward, backward;
+  Solve forward, backward, forward_block;
 };
 const Solves& solves() {
   static const Solves chosen = [] {
 #ifdef FASTILT_HAVE_AVX2_KERNELS
-    if (avx2_fma_available()) return Solves{forward_avx2, backward_avx2};
+    if (avx2_fma_available()) return Solves{forward_avx2, backward_avx2, forward_block_avx2};
 #endif
-    return Solves{forward_plain, backward_plain};
+    return Solves{forward_plain, backward_plain, forward_block_plain};
   }();
   return chosen;
 }
@@ -218,6 +298,7 @@ bool SingleFactor::assign(cholmod_factor& L) {
   factor_ = &L;
   x_.resize(L.n);
   column_.resize(widest);
+  widest_ = widest;
   return true;
 }
 
@@ -228,6 +309,21 @@ void SingleFactor::forward(double* b) {
   std::copy(x_.begin(), x_.end(), b);
 }
 
+void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
+  const auto* perm = static_cast<const Index*>(factor_->Perm);
+  const Index n = static_cast<Index>(factor_->n);
+  std::vector<double> x(n * kWidth), t(widest_ * kWidth);
+  for (std::int64_t first = 0; first < nrhs; first += kWidth) {
+    const int count = static_cast<int>(std::min<std::int64_t>(kWidth, nrhs - first));
+    double* block = b + first * n;
+    for (Index k = 0; k < n; ++k)
+      for (int r = 0; r < kWidth; ++r) x[k * kWidth + r] = r < count ? block[r * n + perm[k]] : 0.0;
+    solves().forward_block(Supernodes(*factor_), values_.data(), x.data(), t.data());
+    for (int r = 0; r < count; ++r)
+      for (Index k = 0; k < n; ++k) block[r * n + k] = x[k * kWidth + r];
+  }
+}
+
 void SingleFactor::backward(double* b) {
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   std::copy(b, b + x_.size(), x_.begin());
@@ -236,3 +332,4 @@ void SingleFactor::backward(double* b) {
 }
 
 }  // namespace fastilt
+

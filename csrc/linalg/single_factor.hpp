@@ -19,6 +19,7 @@
 
 #include <cholmod.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace fastilt {
@@ -35,11 +36,17 @@ class SingleFactor {
   // P A Pᵀ = L Lᵀ, A = M Mᵀ with M = Pᵀ L, from the copy of the last assign().
   void forward(double* b);
   void backward(double* b);
+  // b := M⁻¹ b for the n x nrhs column-major block b, kBlockColumns columns
+  // at a time (Z = M⁻¹Aᵀ of LowRankSystem); safe to call from several
+  // threads at once, each with its own columns.
+  void forward_columns(double* b, std::int64_t nrhs) const;
+  static constexpr int kBlockColumns = 8;  // one cache line of each row of the block
 
  private:
   const cholmod_factor* factor_ = nullptr;  // structure: L's supernodes, rows, permutation
   std::vector<float> values_;
   std::vector<double> x_, column_;  // the permuted right-hand side; one supernode's rows
+  std::int64_t widest_ = 0;          // rows of the tallest supernode
 };
 
 }  // namespace fastilt
