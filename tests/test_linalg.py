@@ -256,6 +256,19 @@ def test_cholmod_not_spd_raises_exact_type_and_recovers(rng):
     assert rel_err(s.solve(good.data, b), spla.spsolve(good, b)) <= RTOL
 
 
+def triangular_rows(m_factor):
+    """Row i of M = Pᵀ L is row p(i) of the lower-triangular L: p, checked to be a permutation."""
+    scale = np.abs(m_factor).max()
+    last_entry = [np.flatnonzero(np.abs(row) > 1e-12 * scale).max() for row in m_factor]
+    assert sorted(last_entry) == list(range(len(m_factor)))
+    return last_entry
+
+
+def assert_single_precision_values(m_factor):
+    scale = np.abs(m_factor).max()
+    assert np.abs(m_factor - m_factor.astype(np.float32)).max() <= 1e-12 * scale
+
+
 @requires_cholmod
 @pytest.mark.parametrize("m", [6, 31])
 def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
@@ -279,10 +292,8 @@ def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
     # M̃ = Pᵀ L̃: rows of a lower-triangular matrix of single-precision values,
     # whose product is a matrix near A.
     m_rounded = np.linalg.inv(inverse)
-    scale = np.abs(m_rounded).max()
-    assert np.abs(m_rounded - m_rounded.astype(np.float32)).max() <= 1e-12 * scale
-    last_entry = [np.flatnonzero(np.abs(row) > 1e-12 * scale).max() for row in m_rounded]
-    assert sorted(last_entry) == list(range(n))
+    assert_single_precision_values(m_rounded)
+    triangular_rows(m_rounded)
     assert 0 < rel_err(m_rounded @ m_rounded.T, a.toarray()) <= 1e-6
     forward = s.forward(b)
     assert np.dot(forward, v) == pytest.approx(np.dot(b, s.backward(v)), rel=1e-12)  # backward is its transpose
@@ -290,6 +301,46 @@ def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
     s.factor(a.data)  # a new factorisation is solved in double precision again
     assert rel_err(s.backward(s.forward(b)), exact) <= 1e-14
     assert rel_err(s.forward_in_blocks(np.eye(n), 16), inverse) > 1e-9
+
+
+@requires_cholmod
+@pytest.mark.parametrize("m", [6, 31])
+@pytest.mark.parametrize("lower_only", [False, True])
+def test_cholmod_factorisation_in_single_precision(rng, m, lower_only):
+    a = laplacian_2d(m, shift=0.1)
+    if lower_only:
+        a = sp.tril(a, format="csc")
+    n = m * m
+    s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
+    with pytest.raises(RuntimeError, match="before factor"):
+        s.forward(np.ones(n))
+    s.factor(a.data)
+    m_double = np.linalg.inv(s.forward_in_blocks(np.eye(n), 16))  # CHOLMOD's M = Pᵀ L
+    assert s.factor_single(a.data)
+    inverse = s.forward_in_blocks(np.eye(n), 16)
+    m_single = np.linalg.inv(inverse)
+    # The same permutation and structure as CHOLMOD's factor, in single
+    # precision, and the factor of a matrix near A.
+    assert_single_precision_values(m_single)
+    assert triangular_rows(m_single) == triangular_rows(m_double)
+    assert 0 < rel_err(m_single, m_double) <= 1e-6
+    full = (a + sp.tril(a, k=-1).T).toarray() if lower_only else a.toarray()
+    assert 0 < rel_err(m_single @ m_single.T, full) <= 1e-6
+    j = rng.integers(n)
+    assert rel_err(s.forward(np.eye(n)[:, j]), inverse[:, j]) <= 1e-13
+    v = rng.standard_normal(n)
+    assert rel_err(s.backward(v), inverse.T @ v) <= 1e-12
+    with pytest.raises(RuntimeError, match="before factor"):
+        s.round_to_single()  # rounds CHOLMOD's own factor only
+    # Indefinite (A − 2I, the same pattern): False, and nothing left to solve with.
+    indefinite = (a - 2.0 * sp.eye_array(n, format="csc")).tocsc()
+    indefinite.sort_indices()
+    assert np.array_equal(indefinite.indices, a.indices)
+    assert not s.factor_single(indefinite.data)
+    with pytest.raises(RuntimeError, match="before factor"):
+        s.forward(np.ones(n))
+    s.factor(a.data)  # CHOLMOD's again
+    assert rel_err(np.linalg.inv(s.forward_in_blocks(np.eye(n), 16)), m_double) <= 1e-13
 
 
 @requires_cholmod

@@ -135,8 +135,8 @@ def test_the_plan_describes_the_system_its_solver_names(solver, kind):
 
 @pytest.mark.parametrize("n_tau", [(30, 24), (12, 10, 8)], ids=["2d", "3d"])
 def test_single_precision_factor_gives_the_double_precision_inversion(n_tau):
-    """CG's solves with Γ's factor rounded to single precision (the default) precondition the
-    exact system: the same g as with the double-precision factor to rounding, not bit for bit."""
+    """CG's solves with Γ factored in single precision (the default) precondition the exact
+    system: the same g as with the double-precision factor to rounding, not bit for bit."""
     data = _synthetic(n_tau, parameters={"maxloop": 40})
     model = data.penalty_model
     plan = plan_inversion(data.system, model, "compiled", "lowrank", 3, np.size(data.data))

@@ -113,10 +113,9 @@ void LowRankSystem::precondition(const double* v, const double* b_part, double* 
 
 void LowRankSystem::factor(const StencilMatrix& gamma) {
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
-  factor_ = &gamma_only_.factor(gamma);
-  // Rounded before Z is solved with it: Z, C and the solves in CG then all
-  // come from one rounded factor (single_factor.hpp).
-  if (single_precision_) factor_->round_to_single();
+  // In single precision before Z is solved with it: Z, C and the solves in CG
+  // then all come from one factor (single_factor.hpp).
+  factor_ = &gamma_only_.factor(gamma, single_precision_);
   steps_since_factor_ = 0;
   solves_since_factor_ = 0;
   std::copy(a_.begin(), a_.end(), z_.begin());

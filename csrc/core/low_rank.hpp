@@ -29,9 +29,10 @@ class LowRankSystem : public LinearSystem {
   // w_factors[d]: W_d (Ntau_d x Ntau_d, symmetric); a: A as k rows of n
   // values; b: k values.  CG stops when ‖y − (W + Γ)x‖ ≤ rtol ‖y‖, after
   // max_steps, or when the residual has stopped falling.  With
-  // single_precision, Γ's factor is rounded to single precision and CG solves
-  // with a single-precision copy of it (single_factor.hpp): about the same
-  // counts of factorisations and steps, and 8-18% faster (docs/performance.md).
+  // single_precision, Γ is factored in single precision (CHOLMOD's factor
+  // rounded where that fails) and Z and CG solve with that factor
+  // (single_factor.hpp): about the same counts of factorisations and steps,
+  // and 1.3x to 1.5x faster (docs/performance.md).
   LowRankSystem(const Grid& grid, const StencilMatrix& gamma, std::vector<std::vector<double>> w_factors,
                 std::vector<double> a, std::vector<double> b, double rtol, int max_steps,
                 bool single_precision = true);
@@ -43,7 +44,8 @@ class LowRankSystem : public LinearSystem {
   // OpenBLAS threads measured slower (docs/performance.md).
 
   // A factorisation with its k solves costs about this many CG steps
-  // (measured 18 on T1-T2 64 x 64 and 128 x 128, 25 on T1-T2-D 32 x 32 x 16).
+  // (measured 18 on T1-T2 64 x 64 and 128 x 128, 25 on T1-T2-D 32 x 32 x 16;
+  // with the single-precision factorisation 20, 20 and 29).
   static constexpr double kFactorCostInSteps = 20;
   // CG stops after this many steps in a row that did not halve its best residual.
   static constexpr int kStalledSteps = 3;
@@ -71,7 +73,7 @@ class LowRankSystem : public LinearSystem {
   double rtol_;
   int max_steps_;
   bool single_precision_;
-  NormalEquations gamma_only_;  // Γ's sparse pattern and its CHOLMOD factor
+  NormalEquations gamma_only_;  // Γ's sparse pattern (CHOLMOD's analysis) and its factor
   CholmodSolver* factor_ = nullptr;
   std::vector<double> z_;  // M⁻¹Aᵀ, n x k
   std::vector<double> c_;  // Cholesky factor of I + ZᵀZ, k x k

@@ -179,10 +179,12 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
 #endif
 }
 
-CholmodSolver& NormalEquations::factor(const StencilMatrix& gamma) {
+CholmodSolver& NormalEquations::factor(const StencilMatrix& gamma, bool single_precision) {
   if (layout_ != Layout::Sparse) throw std::logic_error("factor() needs the sparse layout");
   add_gamma(gamma);
+  if (single_precision && cholmod_->factor_single(assembled_.data())) return *cholmod_;
   cholmod_->factor(assembled_.data());
+  if (single_precision) cholmod_->round_to_single();
   return *cholmod_;
 }
 

@@ -55,8 +55,11 @@ class NormalEquations : public LinearSystem {
 
   void solve(const StencilMatrix& gamma, const double* y, double* x) override;
   // Sparse layout: assemble W + Γ and factor it without solving; the factor
-  // is then applied through the returned solver.
-  CholmodSolver& factor(const StencilMatrix& gamma);
+  // is then applied through the returned solver.  single_precision: a factor
+  // in single precision for a preconditioner, CHOLMOD's rounded where
+  // fastilt's own single-precision factorisation fails
+  // (CholmodSolver::factor_single, round_to_single).
+  CholmodSolver& factor(const StencilMatrix& gamma, bool single_precision = false);
   int blas_threads() const override;
 
  private:

@@ -15,6 +15,7 @@ class CholmodSolver {
   void solve(const double*, double*, std::int64_t) {}
   void factor(const double*) {}
   bool round_to_single() { return false; }
+  bool factor_single(const double*) { return false; }
   void forward(double*) {}
   void backward(double*) {}
   void forward_in_blocks(double*, std::int64_t, std::int64_t) {}

@@ -343,6 +343,17 @@ PYBIND11_MODULE(_linalg, m) {
             s.factor(data.data());
           },
           py::arg("data"), "Factor the matrix with CSC values `data` (CHOLMOD: P A Pᵀ = L Lᵀ, A = M Mᵀ).")
+      .def(
+          "factor_single",
+          [](CholmodSolver& s, const CArray& data) {
+            if (data.ndim() != 1 || data.shape(0) < s.nnz())
+              throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) + " entries");
+            py::gil_scoped_release nogil;
+            return s.factor_single(data.data());
+          },
+          py::arg("data"),
+          "Factor in single precision on CHOLMOD's symbolic analysis (csrc/linalg/single_factor.hpp);\n"
+          "False where a pivot fails or a value does not fit (call factor() then).")
       .def("round_to_single", &CholmodSolver::round_to_single,
            "Round the factor to single precision (csrc/linalg/single_factor.hpp); False where a value\n"
            "does not fit.")

@@ -120,6 +120,7 @@ void CholmodSolver::analyze(Ordering ordering) {
 
 void CholmodSolver::factorize(const double* values) {
   single_current_ = false;
+  numeric_current_ = false;
   std::memcpy(A_->x, values, sizeof(double) * nnz_);
   int ok;
 #ifdef _OPENMP
@@ -141,6 +142,7 @@ void CholmodSolver::factorize(const double* values) {
   if (common_.status == CHOLMOD_NOT_POSDEF) {
     throw NotPositiveDefinite(static_cast<std::int64_t>(L_->minor) + 1);
   }
+  numeric_current_ = true;
 }
 
 void CholmodSolver::solve(const double* values, double* b, std::int64_t nrhs) {
@@ -155,15 +157,25 @@ void CholmodSolver::factor(const double* values) {
   if (n_ > 0) factorize(values);
 }
 
-void CholmodSolver::check_factored(const char* where) const {
-  if (L_->xtype == CHOLMOD_PATTERN) throw std::logic_error(std::string("CholmodSolver::") + where + " before factor");
+void CholmodSolver::check_factored(const char* where, bool numeric) const {
+  if (!(numeric_current_ || (single_current_ && !numeric)))
+    throw std::logic_error(std::string("CholmodSolver::") + where + " before factor");
 }
 
 bool CholmodSolver::round_to_single() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (n_ == 0) return false;
-  check_factored("round_to_single");
+  check_factored("round_to_single", /*numeric=*/true);
   single_current_ = single_.assign(*L_);
+  return single_current_;
+}
+
+bool CholmodSolver::factor_single(const double* values) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (n_ == 0) return false;
+  numeric_current_ = false;
+  single_current_ = single_.factorize(*L_, static_cast<const std::int64_t*>(A_->p),
+                                      static_cast<const std::int64_t*>(A_->i), values);
   return single_current_;
 }
 

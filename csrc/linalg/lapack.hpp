@@ -35,6 +35,9 @@
 #define dtbsv_ FASTILT_BLAS(dtbsv_)
 #define dtrsv_ FASTILT_BLAS(dtrsv_)
 #define dtrsm_ FASTILT_BLAS(dtrsm_)
+#define spotrf_ FASTILT_BLAS(spotrf_)
+#define ssyrk_ FASTILT_BLAS(ssyrk_)
+#define strsm_ FASTILT_BLAS(strsm_)
 #define openblas_get_num_threads FASTILT_BLAS(openblas_get_num_threads)
 #define openblas_set_num_threads FASTILT_BLAS(openblas_set_num_threads)
 #endif
@@ -88,6 +91,16 @@ void dtrsv_(const char* uplo, const char* trans, const char* diag, const int* n,
 // BLAS: B = alpha B op(A)^{-1} (side 'R') for a triangular A.
 void dtrsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m,
             const int* n, const double* alpha, const double* a, const int* lda, double* b,
+            const int* ldb, std::size_t side_len, std::size_t uplo_len, std::size_t transa_len,
+            std::size_t diag_len);
+
+// The same in single precision, for SingleFactor::factorize.
+void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info, std::size_t uplo_len);
+void ssyrk_(const char* uplo, const char* trans, const int* n, const int* k, const float* alpha,
+            const float* a, const int* lda, const float* beta, float* c, const int* ldc,
+            std::size_t uplo_len, std::size_t trans_len);
+void strsm_(const char* side, const char* uplo, const char* transa, const char* diag, const int* m,
+            const int* n, const float* alpha, const float* a, const int* lda, float* b,
             const int* ldb, std::size_t side_len, std::size_t uplo_len, std::size_t transa_len,
             std::size_t diag_len);
 

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 
 #include "avx2.hpp"
+#include "lapack.hpp"
 
 namespace fastilt {
 namespace {
@@ -299,6 +302,91 @@ bool SingleFactor::assign(cholmod_factor& L) {
   x_.resize(L.n);
   column_.resize(widest);
   widest_ = widest;
+  return true;
+}
+
+void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices) {
+  const Supernodes sn(L);
+  const Index n = static_cast<Index>(L.n);
+  const auto* perm = static_cast<const Index*>(L.Perm);
+  std::vector<Index> position(n);  // of each original row and column in P A Pᵀ
+  for (Index k = 0; k < n; ++k) position[perm[k]] = k;
+  supernode_of_.resize(n);
+  Index widest = 0, largest_update = 0;
+  for (Index s = 0; s < sn.count; ++s) {
+    for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) supernode_of_[j] = s;
+    widest = std::max(widest, sn.row_count(s));
+    largest_update = std::max(largest_update, sn.row_count(s) - sn.columns(s));
+  }
+  slot_.assign(indptr[n], -1);
+  for (Index j = 0; j < n; ++j)
+    for (std::int64_t p = indptr[j]; p < indptr[j + 1]; ++p) {
+      if (indices[p] < j) continue;  // the upper triangle
+      const Index a = position[indices[p]], b = position[j];
+      const Index column = std::min(a, b), row = std::max(a, b), s = supernode_of_[column];
+      const Index* rows = sn.rows + sn.row_start[s];
+      const Index at = std::lower_bound(rows, rows + sn.row_count(s), row) - rows;
+      slot_[p] = sn.value_start[s] + (column - sn.first_column[s]) * sn.row_count(s) + at;
+    }
+  update_.resize(largest_update * largest_update);
+  relative_.resize(largest_update);
+  values_.resize(L.xsize);
+  x_.resize(n);
+  column_.resize(widest);
+  widest_ = widest;
+  analysed_ = &L;
+}
+
+bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices,
+                             const double* values) {
+  factor_ = nullptr;
+  if (analysed_ != &L) prepare(L, indptr, indices);
+  const Supernodes sn(L);
+  const Index n = static_cast<Index>(L.n);
+  std::fill(values_.begin(), values_.end(), 0.0f);
+  for (std::int64_t p = 0; p < indptr[n]; ++p) {
+    if (slot_[p] < 0) continue;
+    if (!(std::fabs(values[p]) <= std::numeric_limits<float>::max())) return false;
+    values_[slot_[p]] += static_cast<float>(values[p]);
+  }
+  const char kLower = 'L', kRight = 'R', kTranspose = 'T', kNo = 'N', kNonUnit = 'N';
+  const float kOne = 1.0f, kZero = 0.0f;
+  for (Index s = 0; s < sn.count; ++s) {
+    const Index columns = sn.columns(s), rows = sn.row_count(s), below = rows - columns;
+    float* block = values_.data() + sn.value_start[s];
+    const int nc = static_cast<int>(columns), nr = static_cast<int>(rows), m = static_cast<int>(below);
+    int info = 0;
+    spotrf_(&kLower, &nc, block, &nr, &info, 1);
+    if (info != 0) return false;
+    if (below == 0) continue;
+    // The rows below: B := B L₁₁⁻ᵀ; then their update C = B Bᵀ (lower
+    // triangle), subtracted from the columns of the later supernodes that
+    // these rows are.
+    strsm_(&kRight, &kLower, &kTranspose, &kNonUnit, &m, &nc, &kOne, block, &nr, block + columns, &nr, 1, 1, 1, 1);
+    float* update = update_.data();
+    ssyrk_(&kLower, &kNo, &m, &nc, &kOne, block + columns, &nr, &kZero, update, &m, 1, 1);
+    const Index* row = sn.rows + sn.row_start[s] + columns;  // sorted
+    for (Index q = 0; q < below;) {
+      const Index t = supernode_of_[row[q]], t_rows = sn.row_count(t);
+      const Index* target_row = sn.rows + sn.row_start[t];
+      Index end = q;
+      while (end < below && row[end] < sn.first_column[t + 1]) ++end;
+      // Where rows q.. of the update sit among t's rows (a subset of them).
+      for (Index p = q, at = 0; p < below; ++p) {
+        while (target_row[at] != row[p])
+          if (++at == t_rows) throw std::logic_error("SingleFactor: an update row outside its target supernode");
+        relative_[p] = at;
+      }
+      float* target = values_.data() + sn.value_start[t];
+      for (Index c = q; c < end; ++c) {
+        float* column = target + (row[c] - sn.first_column[t]) * t_rows;
+        const float* source = update + c * below;
+        for (Index p = c; p < below; ++p) column[relative_[p]] -= source[p];
+      }
+      q = end;
+    }
+  }
+  factor_ = &L;
   return true;
 }
 

@@ -1,7 +1,10 @@
-// CHOLMOD's supernodal factor with its values rounded to single precision, for
-// the one-column triangular solves of a preconditioner.
+// A supernodal Cholesky factor in single precision, for the triangular solves
+// of a preconditioner: CHOLMOD's factor rounded (assign()), or fastilt's own
+// factorisation in single precision on CHOLMOD's symbolic analysis
+// (factorize(), about twice as fast as CHOLMOD's in double precision).
 //
-// LowRankSystem's conjugate gradients solve with Γ's factor twice a step.  On
+// LowRankSystem's conjugate gradients solve with Γ's factor twice a step, and
+// each new factor is solved for the k columns of Z = M⁻¹Aᵀ.  On
 // a large factor those solves stream it from memory (T1-T2-D, tau 32 x 32 x 16:
 // 10.3 million entries, 16 ms of a 25 ms step, about 10 GB/s on the CI
 // machine), so half the bytes is nearly half the time.  Rounding makes L the
@@ -10,9 +13,14 @@
 // Z = M⁻¹Aᵀ) is built from the same Γ̃, and the preconditioner stays the exact
 // inverse of one SPD matrix, which is all CG needs (docs/performance.md: about
 // the same counts of factorisations and CG steps; g moves by 1e-11 on a 64 x 64
-// map, by 1.1e-7 on the ill-conditioned 128 x 128 one).  The arithmetic
-// is in double precision, one supernode at a time: each of its columns is one
-// contiguous pass over the diagonal block and the rows below it.
+// map, by 1.1e-7 on the ill-conditioned 128 x 128 one).  A factorisation in
+// single precision is the exact factor of another nearby SPD matrix (its
+// backward error a few times the rounding's), and gave the same counts again:
+// where Γ's smallest eigenvalues are lost to single precision (Γ's condition
+// number reaches 1e12 on a 64 x 64 map), W, which the preconditioner adds
+// exactly, dominates.  The solves' arithmetic is in double precision, one
+// supernode at a time: each of its columns is one contiguous pass over the
+// diagonal block and the rows below it.
 //
 // Only compiled when meson finds CHOLMOD (FASTILT_HAVE_CHOLMOD).
 #pragma once
@@ -31,6 +39,16 @@ class SingleFactor {
   // leaving L as it is, where a value does not fit (an overflow, or a pivot
   // that underflows to zero).
   bool assign(cholmod_factor& L);
+  // Factors P A Pᵀ = L̃ L̃ᵀ in single precision on the structure of CHOLMOD's
+  // symbolic analysis L (its supernodes, rows and permutation; CHOLMOD's
+  // numeric factorisation is not run), one supernode at a time with LAPACK's
+  // spotrf, strsm and ssyrk, each supernode's update added straight into the
+  // supernodes it reaches.  A: CSC with sorted rows (`indptr`, `indices`,
+  // `values`), of which the lower triangle is read.  False where a pivot is
+  // not positive or a value does not fit single precision; forward() and the
+  // others then must not be called until assign() or factorize() succeeds.
+  bool factorize(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices,
+                 const double* values);
 
   // b := M⁻¹ b (P, then L) and b := M⁻ᵀ b (Lᵀ, then Pᵀ) for CHOLMOD's
   // P A Pᵀ = L Lᵀ, A = M Mᵀ with M = Pᵀ L, from the copy of the last assign().
@@ -47,6 +65,14 @@ class SingleFactor {
   std::vector<float> values_;
   std::vector<double> x_, column_;  // the permuted right-hand side; one supernode's rows
   std::int64_t widest_ = 0;          // rows of the tallest supernode
+  // Set up by factorize() for the structure `analysed_`: each column's
+  // supernode, where each entry of A goes in values_ (−1: upper triangle),
+  // and the largest update (rows below a supernode, squared).
+  const cholmod_factor* analysed_ = nullptr;
+  std::vector<std::int64_t> supernode_of_, slot_;
+  std::vector<float> update_;
+  std::vector<std::int64_t> relative_;
+  void prepare(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices);
 };
 
 }  // namespace fastilt
