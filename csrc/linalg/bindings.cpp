@@ -181,16 +181,20 @@ py::array_t<double> one_column(CholmodSolver& s, const DArray& b, void (CholmodS
   return rhs_result(x, b);
 }
 
+// The values of a matrix in the solver's pattern: at least nnz of them.
+const double* pattern_values(const CholmodSolver& s, const CArray& data) {
+  if (data.ndim() != 1 || data.shape(0) < s.nnz())
+    throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) + " entries");
+  return data.data();
+}
+
 py::array_t<double> cholmod_solver_solve(CholmodSolver& s, const CArray& data, const DArray& b) {
-  if (data.ndim() != 1 || data.shape(0) < s.nnz()) {
-    throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) +
-                          " entries");
-  }
+  const double* values = pattern_values(s, data);
   py::ssize_t nrhs = 0;
   std::vector<double> x = rhs_colmajor(b, s.n(), nrhs);
   {
     py::gil_scoped_release nogil;
-    s.solve(data.data(), x.data(), nrhs);
+    s.solve(values, x.data(), nrhs);
   }
   return rhs_result(x, b);
 }
@@ -337,19 +341,17 @@ PYBIND11_MODULE(_linalg, m) {
       .def(
           "factor",
           [](CholmodSolver& s, const CArray& data) {
-            if (data.ndim() != 1 || data.shape(0) < s.nnz())
-              throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) + " entries");
+            const double* values = pattern_values(s, data);
             py::gil_scoped_release nogil;
-            s.factor(data.data());
+            s.factor(values);
           },
           py::arg("data"), "Factor the matrix with CSC values `data` (CHOLMOD: P A Pᵀ = L Lᵀ, A = M Mᵀ).")
       .def(
           "factor_single",
           [](CholmodSolver& s, const CArray& data) {
-            if (data.ndim() != 1 || data.shape(0) < s.nnz())
-              throw py::value_error("data must have at least nnz = " + std::to_string(s.nnz()) + " entries");
+            const double* values = pattern_values(s, data);
             py::gil_scoped_release nogil;
-            return s.factor_single(data.data());
+            return s.factor_single(values);
           },
           py::arg("data"),
           "Factor in single precision on CHOLMOD's symbolic analysis (csrc/linalg/single_factor.hpp);\n"

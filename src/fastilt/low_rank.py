@@ -17,12 +17,15 @@ __all__ = ["RANK_TOLERANCE", "LowRankBasis", "low_rank_factors"]
 
 #: Pairs kept: ``s_pair² > RANK_TOLERANCE · s_max²`` (relative to W's largest
 #: eigenvalue).  The rest is recovered by the CG refinement, so this trades the
-#: rank k (cost of each factorisation) against CG steps.  Measured on T1-T2 data
-#: 256 x 64, tau 64 x 64, 100 iterations: 1e-8 (k = 107) 2.8 s, 1e-6 (k = 53)
-#: 1.8 s, 1e-4 (k = 23) 1.3 s, all within 1e-10 of the dense solve.  On the far
-#: worse conditioned 128 x 128 grid the results of 1e-4 and 1e-8 differ by 1e-5
-#: (a different BLAS thread count alone: 1e-7), hence the middle value.
-RANK_TOLERANCE = 1e-6
+#: rank k (the k solves of Z = M⁻¹Aᵀ after each factorisation, and two n x k
+#: products in each CG step) against CG steps.  T1-T2-D 48 x 32 x 24, tau
+#: 32 x 32 x 16 (2026-12-07, single-precision factorisation): 1e-6 (k = 179)
+#: 48.0 and 48.3 s, 1e-5 (k = 99) 28.4 and 27.4 s, 1e-4 (k = 53) 28.2 and
+#: 27.7 s, g within 1.1e-12 of each other; the T1-T2 maps (k = 53, 36, 23)
+#: about the same time at all three (docs/performance.md).  On the ill-
+#: conditioned 128 x 128 grid the results of 1e-4 and 1e-8 differ by 1e-5 (any
+#: change of the solver's path moves them by 1e-7 to 4e-6), hence not lower.
+RANK_TOLERANCE = 1e-5
 
 
 class LowRankBasis:
