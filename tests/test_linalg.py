@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -341,6 +343,92 @@ def test_cholmod_factorisation_in_single_precision(rng, m, lower_only):
         s.forward(np.ones(n))
     s.factor(a.data)  # CHOLMOD's again
     assert rel_err(np.linalg.inv(s.forward_in_blocks(np.eye(n), 16)), m_double) <= 1e-13
+
+
+_FACTOR_IN_A_PROCESS = """
+import sys
+import numpy as np
+from fastilt import _linalg
+from test_linalg import laplacian_2d
+a = laplacian_2d(40, shift=0.1)
+n = a.shape[0]
+s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
+assert s.factor_single(a.data)
+sys.stdout.write(s.forward_in_blocks(np.eye(n)[:, ::37].copy(), 8).tobytes().hex())
+"""
+
+
+@requires_cholmod
+def test_cholmod_single_precision_factor_is_the_same_on_one_or_two_threads():
+    # Two groups of subtrees are factored side by side where two cores are
+    # free; the factor must not depend on it (nor on which thread ran which).
+    import subprocess
+    import sys
+
+    def factor_bytes(threads):
+        done = subprocess.run([sys.executable, "-c", _FACTOR_IN_A_PROCESS], capture_output=True, text=True,
+                              env={**os.environ, "OMP_NUM_THREADS": str(threads),
+                                   "PYTHONPATH": os.path.dirname(__file__)}, check=True)
+        return done.stdout
+
+    one = factor_bytes(1)
+    assert len(one) > 0
+    assert factor_bytes(2) == one
+
+
+TOP = 2
+
+
+def subtree_split_time(parent, work, owner):
+    """The split's estimated time: the top's work plus the heavier group's."""
+    work, owner = np.asarray(work), np.asarray(owner)
+    return work[owner == TOP].sum() + max(work[owner == 0].sum(), work[owner == 1].sum())
+
+
+@requires_cholmod
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_subtree_split_groups_whole_subtrees(data):
+    count = data.draw(st.integers(1, 80))
+    parent = [data.draw(st.integers(s + 1, count)) for s in range(count)]
+    parent = [-1 if p == count else p for p in parent]  # p == count: a root
+    work = data.draw(st.lists(st.floats(0.01, 100.0), min_size=count, max_size=count))
+    owner = _linalg.split_subtrees(parent, work)
+    assert set(owner) <= {0, 1, TOP}
+    for s, p in enumerate(parent):
+        # Outside the top, a supernode is in its parent's group, so groups are
+        # whole subtrees and the top is closed upwards.
+        if p >= 0 and owner[p] != TOP:
+            assert owner[s] == owner[p]
+    if 1 in owner:
+        assert subtree_split_time(parent, work, owner) < sum(work)
+    else:
+        assert owner == [0] * count  # nothing to gain: all on one core
+
+
+@requires_cholmod
+def test_subtree_split_of_a_balanced_tree_and_a_chain():
+    # A complete binary tree of 63 supernodes in postorder, equal work: the
+    # root above, its two halves side by side.
+    parent = [-1] * 63
+
+    def number(depth, next_free):  # postorder numbering; returns (root, next free)
+        if depth == 0:
+            return next_free, next_free + 1
+        left, next_free = number(depth - 1, next_free)
+        right, next_free = number(depth - 1, next_free)
+        parent[left] = parent[right] = next_free
+        return next_free, next_free + 1
+
+    number(5, 0)
+    owner = _linalg.split_subtrees(parent, [1.0] * 63)
+    assert owner.count(TOP) == 1 and owner[62] == TOP
+    assert owner[:31] == [owner[0]] * 31 and owner[31:62] == [1 - owner[0]] * 31
+    assert _linalg.split_subtrees([1, 2, 3, -1], [5.0, 1.0, 1.0, 1.0]) == [0] * 4  # a chain
+    with pytest.raises(ValueError, match="later supernode"):
+        _linalg.split_subtrees([0, -1], [1.0, 1.0])
+    with pytest.raises(ValueError, match="same length"):
+        _linalg.split_subtrees([-1], [1.0, 1.0])
 
 
 @requires_cholmod

@@ -20,6 +20,7 @@
 #include "split_band_cholesky.hpp"
 #ifdef FASTILT_HAVE_CHOLMOD
 #include "cholmod_solver.hpp"
+#include "subtree_split.hpp"
 #endif
 
 namespace py = pybind11;
@@ -382,6 +383,21 @@ PYBIND11_MODULE(_linalg, m) {
       .def_property_readonly("factor_nnz", &CholmodSolver::factor_nnz)
       .def_property_readonly("is_supernodal", &CholmodSolver::is_supernodal)
       .def_property("nthreads", &CholmodSolver::nthreads, &CholmodSolver::set_nthreads);
+
+  m.def(
+      "split_subtrees",
+      [](const std::vector<std::int64_t>& parent, const std::vector<double>& work) {
+        if (parent.size() != work.size()) throw py::value_error("parent and work must have the same length");
+        for (std::size_t s = 0; s < parent.size(); ++s)
+          if (parent[s] != -1 && (parent[s] <= static_cast<std::int64_t>(s) ||
+                                  parent[s] >= static_cast<std::int64_t>(parent.size())))
+            throw py::value_error("parent[s] must be -1 or a later supernode");
+        return fastilt::split_subtrees(parent, work).owner;
+      },
+      py::arg("parent"), py::arg("work"),
+      "The two groups of subtrees that factor_single() factors side by side\n"
+      "(csrc/linalg/subtree_split.hpp): for each supernode 0, 1 or 2 (above both groups).\n"
+      "parent[s]: -1 or a later supernode; work[s]: its own cost.");
 #else
   m.attr("HAVE_CHOLMOD") = false;
 #endif

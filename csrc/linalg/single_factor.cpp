@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "avx2.hpp"
+#include "free_cores.hpp"
 #include "lapack.hpp"
 
 namespace fastilt {
@@ -328,8 +329,27 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
       const Index at = std::lower_bound(rows, rows + sn.row_count(s), row) - rows;
       slot_[p] = sn.value_start[s] + (column - sn.first_column[s]) * sn.row_count(s) + at;
     }
-  update_.resize(largest_update * largest_update);
-  relative_.resize(largest_update);
+  // The supernodal elimination tree and each supernode's flops (spotrf,
+  // strsm, ssyrk), plus its scatter of about (rows below)² values.
+  std::vector<std::int64_t> parent(sn.count, -1);
+  std::vector<double> work(sn.count);
+  for (Index s = 0; s < sn.count; ++s) {
+    const double c = static_cast<double>(sn.columns(s)), below = static_cast<double>(sn.row_count(s)) - c;
+    if (below > 0) parent[s] = supernode_of_[sn.rows[sn.row_start[s] + sn.columns(s)]];
+    work[s] = c * c * c / 3 + below * c * c + below * below * (c + 1);
+  }
+  split_ = split_subtrees(parent, work);
+  top_offset_.assign(sn.count, -1);
+  std::int64_t gathered = 0;
+  for (const std::int64_t s : split_.top) {
+    top_offset_[s] = gathered;
+    gathered += sn.columns(s) * sn.row_count(s);
+  }
+  top_updates_.resize(split_.group[1].empty() ? 0 : gathered);
+  for (Scratch& scratch : scratch_) {
+    scratch.update.resize(largest_update * largest_update);
+    scratch.relative.resize(largest_update);
+  }
   values_.resize(L.xsize);
   x_.resize(n);
   column_.resize(widest);
@@ -341,7 +361,6 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
                              const double* values) {
   factor_ = nullptr;
   if (analysed_ != &L) prepare(L, indptr, indices);
-  const Supernodes sn(L);
   const Index n = static_cast<Index>(L.n);
   std::fill(values_.begin(), values_.end(), 0.0f);
   for (std::int64_t p = 0; p < indptr[n]; ++p) {
@@ -349,9 +368,35 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
     if (!(std::fabs(values[p]) <= std::numeric_limits<float>::max())) return false;
     values_[slot_[p]] += static_cast<float>(values[p]);
   }
+  if (split_.group[1].empty()) {
+    if (!eliminate(L, split_.group[0], scratch_[0], false)) return false;
+  } else {
+    // Group 1's updates of the top are added after all of group 0's, so the
+    // sums come out the same whichever thread runs which group, and when.
+    std::fill(top_updates_.begin(), top_updates_.end(), 0.0f);
+    bool done[2] = {false, false};
+    for_each_part(2, [&](int g) { done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1); });
+    if (!done[0] || !done[1]) return false;
+    const Supernodes sn(L);
+    for (const std::int64_t s : split_.top) {
+      float* block = values_.data() + sn.value_start[s];
+      const float* gathered = top_updates_.data() + top_offset_[s];
+      const Index size = sn.columns(s) * sn.row_count(s);
+#pragma omp simd
+      for (Index i = 0; i < size; ++i) block[i] += gathered[i];
+    }
+    if (!eliminate(L, split_.top, scratch_[0], false)) return false;
+  }
+  factor_ = &L;
+  return true;
+}
+
+bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int64_t>& order, Scratch& scratch,
+                             bool gather_top) {
+  const Supernodes sn(L);
   const char kLower = 'L', kRight = 'R', kTranspose = 'T', kNo = 'N', kNonUnit = 'N';
   const float kOne = 1.0f, kZero = 0.0f;
-  for (Index s = 0; s < sn.count; ++s) {
+  for (const Index s : order) {
     const Index columns = sn.columns(s), rows = sn.row_count(s), below = rows - columns;
     float* block = values_.data() + sn.value_start[s];
     const int nc = static_cast<int>(columns), nr = static_cast<int>(rows), m = static_cast<int>(below);
@@ -363,7 +408,8 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
     // triangle), subtracted from the columns of the later supernodes that
     // these rows are.
     strsm_(&kRight, &kLower, &kTranspose, &kNonUnit, &m, &nc, &kOne, block, &nr, block + columns, &nr, 1, 1, 1, 1);
-    float* update = update_.data();
+    float* update = scratch.update.data();
+    Index* relative = scratch.relative.data();
     ssyrk_(&kLower, &kNo, &m, &nc, &kOne, block + columns, &nr, &kZero, update, &m, 1, 1);
     const Index* row = sn.rows + sn.row_start[s] + columns;  // sorted
     for (Index q = 0; q < below;) {
@@ -375,18 +421,18 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
       for (Index p = q, at = 0; p < below; ++p) {
         while (target_row[at] != row[p])
           if (++at == t_rows) throw std::logic_error("SingleFactor: an update row outside its target supernode");
-        relative_[p] = at;
+        relative[p] = at;
       }
-      float* target = values_.data() + sn.value_start[t];
+      float* target = gather_top && split_.owner[t] == SubtreeSplit::kTop ? top_updates_.data() + top_offset_[t]
+                                                                           : values_.data() + sn.value_start[t];
       for (Index c = q; c < end; ++c) {
         float* column = target + (row[c] - sn.first_column[t]) * t_rows;
         const float* source = update + c * below;
-        for (Index p = c; p < below; ++p) column[relative_[p]] -= source[p];
+        for (Index p = c; p < below; ++p) column[relative[p]] -= source[p];
       }
       q = end;
     }
   }
-  factor_ = &L;
   return true;
 }
 

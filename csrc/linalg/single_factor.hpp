@@ -30,6 +30,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "subtree_split.hpp"
+
 namespace fastilt {
 
 class SingleFactor {
@@ -43,8 +45,10 @@ class SingleFactor {
   // symbolic analysis L (its supernodes, rows and permutation; CHOLMOD's
   // numeric factorisation is not run), one supernode at a time with LAPACK's
   // spotrf, strsm and ssyrk, each supernode's update added straight into the
-  // supernodes it reaches.  A: CSC with sorted rows (`indptr`, `indices`,
-  // `values`), of which the lower triangle is read.  False where a pivot is
+  // supernodes it reaches; two groups of subtrees side by side on the free
+  // cores, then the supernodes above them (subtree_split.hpp), the same
+  // arithmetic whether one thread or two run them.  A: CSC with sorted rows
+  // (`indptr`, `indices`, `values`), of which the lower triangle is read.  False where a pivot is
   // not positive or a value does not fit single precision; forward() and the
   // others then must not be called until assign() or factorize() succeeds.
   bool factorize(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices,
@@ -67,12 +71,26 @@ class SingleFactor {
   std::int64_t widest_ = 0;          // rows of the tallest supernode
   // Set up by factorize() for the structure `analysed_`: each column's
   // supernode, where each entry of A goes in values_ (−1: upper triangle),
-  // and the largest update (rows below a supernode, squared).
+  // the two groups of subtrees and the top, and where group 1's updates of
+  // the top supernodes are gathered (`top_updates_`, from `top_offset_[s]`)
+  // until group 0's are in.
   const cholmod_factor* analysed_ = nullptr;
   std::vector<std::int64_t> supernode_of_, slot_;
-  std::vector<float> update_;
-  std::vector<std::int64_t> relative_;
+  SubtreeSplit split_;
+  std::vector<std::int64_t> top_offset_;
+  std::vector<float> top_updates_;
+  // Each group's room for one supernode's update (the rows below it,
+  // squared) and where its rows sit among those of the supernode it updates.
+  struct Scratch {
+    std::vector<float> update;
+    std::vector<std::int64_t> relative;
+  } scratch_[2];
   void prepare(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices);
+  // Factors the supernodes `order` (in increasing order), each one's update
+  // subtracted from the supernodes it reaches, those of the top into
+  // top_updates_ where `gather_top`; false where a pivot is not positive.
+  bool eliminate(const cholmod_factor& L, const std::vector<std::int64_t>& order, Scratch& scratch,
+                 bool gather_top);
 };
 
 }  // namespace fastilt
