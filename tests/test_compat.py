@@ -112,6 +112,33 @@ def test_subpackages_reachable_as_attributes():
     assert result.returncode == 0, result.stderr
 
 
+def test_scipy_is_imported_where_it_is_used():
+    # SciPy's import takes about a quarter of a second of a process (docs/performance.md):
+    # ``import fastilt`` and the compiled 1D and T1-T2 inversions leave it out, the
+    # Python backend and ``compress`` (SciPy's SVD, as ILTpy's) bring it in.
+    code = """
+import sys
+import numpy as np
+import fastilt as ilt
+loaded = lambda: sorted(m for m in sys.modules if m.split(".")[0] == "scipy")
+assert loaded() == [], loaded()
+t, tau = [np.logspace(-3, 1, 40), np.logspace(-3, 1, 30)], [np.logspace(-3, 1, 24)] * 2
+data = np.exp(-t[0][:, None] / 0.1 - t[1][None, :] / 0.3)
+one = ilt.iltload(data=data[:, 0], t=t[0])
+one.init(tau[0], ilt.Exponential(), parameters={"maxloop": 5})
+one.invert(verbose=0)
+two = ilt.iltload(data=data, t=t)
+two.init(tau, [ilt.Exponential(), ilt.Exponential()], parameters={"maxloop": 5})
+two.invert(verbose=0)
+assert (one.solver, two.solver) == ("dense", "lowrank"), (one.solver, two.solver)
+assert loaded() == [], loaded()
+one.invert(verbose=0, backend="python")
+assert "scipy.sparse" in sys.modules
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 # ------------------------------------------------------------- ILTpy-docs-style scripts
 SCRIPT_1D = '''
 import numpy as np

@@ -31,8 +31,6 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve
 
 from . import _core
 from .problem.driver import iterate
@@ -55,7 +53,9 @@ LOW_RANK_MAX_STEPS = 50
 
 def _compressed(W):
     """Sparse ``W`` as CSC or CSR: for a symmetric matrix both hold the same columns."""
-    return W if W.format in ("csc", "csr") else sp.csc_array(W)
+    from scipy.sparse import csc_array  # SciPy where it is used (solvers.py)
+
+    return W if W.format in ("csc", "csr") else csc_array(W)
 
 
 def _lower_bandwidth(W):
@@ -73,7 +73,9 @@ def _formed_system(solver, W, stencil_reach):
         return _core.dense_system(W.toarray() if is_sparse(W) else W)
     # The core reads the lower triangle (rows >= column) of each column
     # (prepare_system has made a sparse W CSC or CSR already).
-    W = W if is_sparse(W) else sp.csc_array(W)
+    from scipy.sparse import csc_array
+
+    W = W if is_sparse(W) else csc_array(W)
     if solver == "band":
         return _core.band_system(W.data, W.indptr, W.indices, kd=max(_lower_bandwidth(W), stencil_reach))
     return _core.sparse_system(W.data, W.indptr, W.indices, natural=True)
@@ -146,7 +148,10 @@ class CompiledPenalties:
 
 
 def _superlu(W, gamma, Y):
-    return np.ravel(spsolve(sp.csc_matrix(normal_equations_matrix(W, gamma)), Y, permc_spec="NATURAL"))
+    from scipy.sparse import csc_matrix
+    from scipy.sparse.linalg import spsolve
+
+    return np.ravel(spsolve(csc_matrix(normal_equations_matrix(W, gamma)), Y, permc_spec="NATURAL"))
 
 
 def run_compiled(plan, model, system, Y, step, g_guess, maxloop, conv_limit, on_iteration, m=None):
@@ -207,4 +212,6 @@ def run_compiled(plan, model, system, Y, step, g_guess, maxloop, conv_limit, on_
 
 
 def _sparse(csc_arrays, n):
-    return sp.csc_array(csc_arrays, shape=(n, n))
+    from scipy.sparse import csc_array
+
+    return csc_array(csc_arrays, shape=(n, n))

@@ -19,7 +19,6 @@ points outside the box are empty.
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 __all__ = [
     "Direction",
@@ -91,7 +90,9 @@ def _shift_operator(shape, box, step):
     rows = np.ravel_multi_index(tuple(coords[:, valid]), shape, order="F")
     cols = np.ravel_multi_index(tuple(target[:, valid]), shape, order="F")
     n = int(np.prod(shape))
-    return sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    from scipy.sparse import csr_array  # SciPy where it is used (solvers.py)
+
+    return csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
 
 
 def _inside_box(shape, box):
@@ -103,7 +104,9 @@ def second_difference(shape, box, direction):
     """Sparse second-difference operator ``G_k`` of one direction."""
     forward = _shift_operator(shape, box, direction.step)
     backward = _shift_operator(shape, box, tuple(-s for s in direction.step))
-    centre = sp.diags_array(_inside_box(shape, box))
+    from scipy.sparse import diags_array
+
+    centre = diags_array(_inside_box(shape, box))
     return (forward - 2 * centre + backward).tocsr()
 
 

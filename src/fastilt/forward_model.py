@@ -10,9 +10,6 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.linalg import svd
-from scipy.sparse.linalg import svds
 
 from .guards.memory import product_bytes, require
 from .validation import all_finite, is_sparse
@@ -77,7 +74,9 @@ def kernel_matrices(kernels, t, tau):
     matrices, statistics = [], []
     for d, (kernel, t_d, tau_d) in enumerate(zip(kernels, t, tau)):
         if kernel.name == Identity.name:
-            matrices.append(sp.identity(t_d.size, format="csr"))
+            from scipy.sparse import identity  # SciPy where it is used (solvers.py)
+
+            matrices.append(identity(t_d.size, format="csr"))
             statistics.append(None)
             continue
         K = np.asarray(kernel.kernel(t_d, tau_d))
@@ -143,10 +142,14 @@ def apply_per_dimension(x, matrices):
 def _compress(K, s, use_svds):
     """Truncated SVD of ``Kᵀ``: returns ``U`` (Nt x s) and the compressed block (s x Ntau)."""
     if use_svds and s < min(K.shape):
+        from scipy.sparse.linalg import svds
+
         u, d, vt = svds(K.T, s, solver="propack")
         order = np.argsort(d)[::-1]
         u, d, vt = u[:, order], d[order], vt[order]
     else:
+        from scipy.linalg import svd
+
         u, d, vt = svd(K.T, full_matrices=False)
     return u[:, :s], d[:s, None] * vt[:s]
 
@@ -161,7 +164,11 @@ def normal_matrix(A, weights=None):
     if weights is None:
         return A.T @ A
     w2 = weights**2
-    return A.T @ (sp.diags_array(w2) @ A if is_sparse(A) else w2[:, None] * A)
+    if not is_sparse(A):
+        return A.T @ (w2[:, None] * A)
+    from scipy.sparse import diags_array  # loaded already: A is sparse
+
+    return A.T @ (diags_array(w2) @ A)
 
 
 def normal_projection(A, m, weights=None):
@@ -205,6 +212,8 @@ def kronecker_operator(blocks, sparse=False):
     """
     if len(blocks) == 1 and not sparse and not is_sparse(blocks[0]):
         return blocks[0]
+    if sparse:
+        import scipy.sparse as sp  # SciPy where it is used (solvers.py)
     A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
     for block in blocks:
         if sparse:
@@ -233,6 +242,8 @@ def is_identity(B):
     if B.shape != (n, n):
         return False
     if is_sparse(B):
+        import scipy.sparse as sp  # loaded already: B is sparse
+
         return B.nnz == n and (sp.csr_array(B) != sp.eye_array(n, format="csr")).nnz == 0
     return np.array_equal(B, np.eye(n))
 
@@ -316,7 +327,9 @@ def build_forward_model(data, K, config, p, sparse):
                 Sigma = np.full(shape, np.sqrt(np.mean(Sigma**2)))
         out["Sigma"] = Sigma
         weights = 1.0 / Sigma.ravel(order="F")
-        out["isigma"] = sp.diags_array(weights)
+        from scipy.sparse import diags_array  # SciPy where it is used (solvers.py)
+
+        out["isigma"] = diags_array(weights)
     if alt_g == 0 and sparse and repeated_block_dimensions(blocks, weights is not None, config.sb) is None:
         out["W"] = normal_matrix(A, weights)  # with W = I ⊗ B, formed only if asked for (IltData.W)
     out.update(data_terms(compress_data(data, U), blocks, A, weights, alt_g))

@@ -6,11 +6,9 @@ import logging
 import time
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import validation as check
 from .configuration import resolve_configuration
-from .fallback import PythonPenalties
 from .forward_model import apply_per_dimension, build_forward_model, compress_data, data_terms, kernel_matrices, kernel_sparsity
 from .parameters import ARRAY_ARGUMENTS, copy_settings, default_parameters, merge_parameters
 from .penalty_model import PenaltyModel
@@ -428,7 +426,9 @@ class IltData:
     @functools.cached_property
     def Vbc(self):
         """ILTpy's boundary penalty: the ``alpha_bc`` terms on Γ's diagonal (sparse), formed on first use."""
-        return sp.diags_array(self.penalty_model.boundary)
+        from scipy.sparse import diags_array  # SciPy where it is used (solvers.py)
+
+        return diags_array(self.penalty_model.boundary)
 
     @functools.cached_property
     def K0comp(self):
@@ -534,6 +534,8 @@ class IltData:
         try:
             step = self._linear_step(solver) if backend == "python" or callable(solver) else None
             if backend == "python":
+                from .fallback import PythonPenalties  # with SciPy, where it is used (solvers.py)
+
                 g, gamma, convergence, Cz = iterate(
                     PythonPenalties(model), step, g_guess, self.maxloop, self.conv_limit, on_iteration
                 )

@@ -10,21 +10,27 @@ which equals the normal-equation answer up to rounding.
 """
 
 import numpy as np
-import scipy.linalg as la
-import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve
 
 from .validation import is_sparse
+
+# SciPy is imported where it is used, here and in the modules that
+# `import fastilt` loads: its import takes about a quarter of a second, and the
+# compiled path does not need it (docs/performance.md).
 
 __all__ = ["default_solver", "normal_equations_matrix", "DataSpaceSolver"]
 
 
 def _dense_solve(A, b):
-    return la.solve(A, b).ravel()
+    from scipy.linalg import solve
+
+    return solve(A, b).ravel()
 
 
 def _superlu_solve(A, b):
-    return np.ravel(spsolve(sp.csc_matrix(A), b, permc_spec="NATURAL"))
+    from scipy.sparse import csc_matrix
+    from scipy.sparse.linalg import spsolve
+
+    return np.ravel(spsolve(csc_matrix(A), b, permc_spec="NATURAL"))
 
 
 def default_solver(sparse):
@@ -57,6 +63,8 @@ class DataSpaceSolver:
         self.identity = np.eye(self.A.shape[0])
 
     def __call__(self, gamma):
+        import scipy.linalg as la
+
         dense = gamma.toarray() if is_sparse(gamma) else gamma
         lower = la.cholesky(dense, lower=True, check_finite=False)
         abar_t = la.solve_triangular(lower, self.A.T, lower=True, check_finite=False)

@@ -2,9 +2,9 @@
 
 import math
 import numbers
+import sys
 
 import numpy as np
-import scipy.sparse as sp
 
 from .errors import ArgumentTypeError
 
@@ -101,9 +101,12 @@ def is_sparse(value):
     """Is ``value`` a SciPy sparse array or matrix?  (``scipy.sparse.issparse``.)
 
     By the two base classes: ``issparse`` is an ABC check, whose first call
-    for each type in a process is slow (docs/performance.md).
+    for each type in a process is slow (docs/performance.md).  Nothing is
+    sparse before ``scipy.sparse`` has been imported, which fastilt does only
+    where it needs it.
     """
-    return isinstance(value, (sp.sparray, sp.spmatrix))
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and isinstance(value, (sparse.sparray, sparse.spmatrix))
 
 
 def _is_plain_finite(value):

@@ -15,7 +15,6 @@ follows the release chosen (:func:`solver_type_after_invert`).
 import functools
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..compat import iltpy_version
 
@@ -66,7 +65,11 @@ class _Alias:
 def _identity_of_data(iltdata):
     """ILTpy's ``Is``: the identity of the compressed data's size (sparse with sparse kernels)."""
     size = int(iltdata.mcomp.shape[0])
-    return sp.eye_array(size, format="csr") if iltdata.sparse_kernels else np.eye(size)
+    if not iltdata.sparse_kernels:
+        return np.eye(size)
+    from scipy.sparse import eye_array  # SciPy where it is used (solvers.py)
+
+    return eye_array(size, format="csr")
 
 
 def _data_dict_template(iltdata):

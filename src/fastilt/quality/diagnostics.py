@@ -32,9 +32,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from ..kernels import Identity
+from ..validation import is_sparse
 from .noise import _traces, estimate_noise
 
 __all__ = ["Check", "Diagnosis", "diagnose"]
@@ -184,9 +184,9 @@ def _edf(iltdata):
         W = iltdata.W
     except AttributeError:
         return None
-    W = W.toarray() if sparse.issparse(W) else np.asarray(W)
+    W = W.toarray() if is_sparse(W) else np.asarray(W)
     gamma = iltdata.Gamma2
-    gamma = gamma.toarray() if sparse.issparse(gamma) else np.asarray(gamma)
+    gamma = gamma.toarray() if is_sparse(gamma) else np.asarray(gamma)
     # ill-conditioned by design (Γ is tiny where g is smooth); the trace is still well defined
     return float(np.trace(np.linalg.solve(W + gamma, W)))
 
