@@ -345,7 +345,7 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
     top_offset_[s] = gathered;
     gathered += sn.columns(s) * sn.row_count(s);
   }
-  top_updates_.resize(split_.group[1].empty() ? 0 : gathered);
+  top_updates_.resize(gathered);
   for (Scratch& scratch : scratch_) {
     scratch.update.resize(largest_update * largest_update);
     scratch.relative.resize(largest_update);
@@ -368,25 +368,23 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
     if (!(std::fabs(values[p]) <= std::numeric_limits<float>::max())) return false;
     values_[slot_[p]] += static_cast<float>(values[p]);
   }
-  if (split_.group[1].empty()) {
-    if (!eliminate(L, split_.group[0], scratch_[0], false)) return false;
-  } else {
-    // Group 1's updates of the top are added after all of group 0's, so the
-    // sums come out the same whichever thread runs which group, and when.
-    std::fill(top_updates_.begin(), top_updates_.end(), 0.0f);
-    bool done[2] = {false, false};
-    for_each_part(2, [&](int g) { done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1); });
-    if (!done[0] || !done[1]) return false;
-    const Supernodes sn(L);
-    for (const std::int64_t s : split_.top) {
-      float* block = values_.data() + sn.value_start[s];
-      const float* gathered = top_updates_.data() + top_offset_[s];
-      const Index size = sn.columns(s) * sn.row_count(s);
+  // Group 1's updates of the top are added after all of group 0's, so the
+  // sums come out the same whichever thread runs which group, and when.  (An
+  // unsplit tree is all group 0, with no top.)
+  std::fill(top_updates_.begin(), top_updates_.end(), 0.0f);
+  bool done[2] = {true, true};
+  for_each_part(split_.group[1].empty() ? 1 : 2,
+                [&](int g) { done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1); });
+  if (!done[0] || !done[1]) return false;
+  const Supernodes sn(L);
+  for (const std::int64_t s : split_.top) {
+    float* block = values_.data() + sn.value_start[s];
+    const float* gathered = top_updates_.data() + top_offset_[s];
+    const Index size = sn.columns(s) * sn.row_count(s);
 #pragma omp simd
-      for (Index i = 0; i < size; ++i) block[i] += gathered[i];
-    }
-    if (!eliminate(L, split_.top, scratch_[0], false)) return false;
+    for (Index i = 0; i < size; ++i) block[i] += gathered[i];
   }
+  if (!eliminate(L, split_.top, scratch_[0], false)) return false;
   factor_ = &L;
   return true;
 }

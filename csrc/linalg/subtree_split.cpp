@@ -1,7 +1,6 @@
 #include "subtree_split.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <numeric>
 
 namespace fastilt {

@@ -214,12 +214,14 @@ def kronecker_operator(blocks, sparse=False):
         return blocks[0]
     if sparse:
         import scipy.sparse as sp  # SciPy where it is used (solvers.py)
-    A = sp.csr_array(np.ones((1, 1))) if sparse else np.ones((1, 1))
-    for block in blocks:
-        if sparse:
+
+        A = sp.csr_array(np.ones((1, 1)))
+        for block in blocks:
             A = sp.kron(sp.csr_array(block), A, format="csr")
-        else:
-            A = np.kron(block.toarray() if is_sparse(block) else block, A)
+        return A
+    A = np.ones((1, 1))
+    for block in blocks:
+        A = np.kron(block.toarray() if is_sparse(block) else block, A)
     return A
 
 
