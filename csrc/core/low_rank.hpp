@@ -8,10 +8,11 @@
 //     (AᵀA + Γ)⁻¹ (Aᵀb + r) = M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx)),   x = M⁻¹ r,
 //
 // the data-space form of ILTpy's alt_g solvers, with the bulk of y entering
-// through b (no cancellation).  That answer, and the same formula applied to
-// residuals, precondition conjugate gradients on the exact W (applied one
-// dimension at a time): the truncation of A only costs a few CG steps, and the
-// result solves the exact system to rounding.  Once Γ changes little between
+// through b (no cancellation).  That answer starts the first solve, later
+// ones start from the last solution; the same formula applied to residuals
+// preconditions conjugate gradients on the exact W (applied one dimension at
+// a time): the truncation of A only costs a few CG steps, and the result
+// solves the exact system to rounding.  Once Γ changes little between
 // iterations, the factor of an earlier Γ is kept as preconditioner while it
 // lowers the average cost per solve (see solve()).
 #pragma once
@@ -79,6 +80,8 @@ class LowRankSystem : public LinearSystem {
   std::vector<double> c_;  // Cholesky factor of I + ZᵀZ, k x k
   std::vector<double> ping_, pong_, small_;
   std::vector<double> r_, q_, p_, z_step_;  // CG vectors
+  std::vector<double> last_;                // the last solution, where the next CG starts
+  bool has_last_ = false;
   bool refactor_next_ = false;
   int steps_since_factor_ = 0, solves_since_factor_ = 0;
   int skip_after_failure_ = 1;  // skip_stale_ after the next failed try: 1, 2, 4, ...
