@@ -266,6 +266,21 @@ def triangular_rows(m_factor):
     return last_entry
 
 
+def single_precision_inverse(solver, n):
+    """M̃⁻¹ of the single-precision factor, column by column in double arithmetic."""
+    return np.column_stack([solver.forward(e) for e in np.eye(n)])
+
+
+def assert_solved_in_single_precision(solver, inverse, b):
+    """``forward_in_blocks`` from the single-precision factor M̃ = inv(inverse):
+    M̃ X = B to single-precision rounding, not to double's."""
+    x = solver.forward_in_blocks(np.asfortranarray(b), 16)
+    m_factor = np.linalg.inv(inverse)
+    # Componentwise backward error a few times single precision's rounding.
+    assert np.all(np.abs(m_factor @ x - b) <= 1e-6 * (np.abs(m_factor) @ np.abs(x) + np.abs(b)))
+    assert 1e-12 < rel_err(x, inverse @ b) <= 1e-5
+
+
 def assert_single_precision_values(m_factor):
     scale = np.abs(m_factor).max()
     assert np.abs(m_factor - m_factor.astype(np.float32)).max() <= 1e-12 * scale
@@ -284,13 +299,12 @@ def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
     exact = s.backward(s.forward(b))  # CHOLMOD's own solves: M = Pᵀ L, A = M Mᵀ
     assert rel_err(exact, spla.spsolve(a, b)) <= RTOL
     assert s.round_to_single()
-    # From the single-precision copy, in double arithmetic: M̃⁻¹ column by
-    # column and in blocks (13 columns: a full block of 8 and a partial one).
-    inverse = s.forward_in_blocks(np.eye(n), 16)
+    # From the single-precision copy, in double arithmetic: M̃⁻¹ column by column.
+    inverse = single_precision_inverse(s, n)
+    # In blocks (13 columns: a full block of 8 and a partial one), in single-
+    # precision arithmetic: M̃ X = B to single-precision rounding.
     columns = rng.choice(n, 13, replace=False)
-    assert rel_err(s.forward_in_blocks(np.eye(n)[:, columns], 16), inverse[:, columns]) <= 1e-15
-    for j in columns[:3]:
-        assert rel_err(s.forward(np.eye(n)[:, j]), inverse[:, j]) <= 1e-13
+    assert_solved_in_single_precision(s, inverse, np.eye(n)[:, columns])
     # M̃ = Pᵀ L̃: rows of a lower-triangular matrix of single-precision values,
     # whose product is a matrix near A.
     m_rounded = np.linalg.inv(inverse)
@@ -302,7 +316,9 @@ def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
     assert 0 < rel_err(s.backward(forward), exact) <= 1e-5  # the factor of a nearby matrix
     s.factor(a.data)  # a new factorisation is solved in double precision again
     assert rel_err(s.backward(s.forward(b)), exact) <= 1e-14
-    assert rel_err(s.forward_in_blocks(np.eye(n), 16), inverse) > 1e-9
+    exact_inverse = s.forward_in_blocks(np.eye(n), 16)
+    assert rel_err(exact_inverse, inverse) > 1e-9
+    assert rel_err(exact_inverse, np.column_stack([s.forward(e) for e in np.eye(n)])) <= 1e-14
 
 
 @requires_cholmod
@@ -319,7 +335,7 @@ def test_cholmod_factorisation_in_single_precision(rng, m, lower_only):
     s.factor(a.data)
     m_double = np.linalg.inv(s.forward_in_blocks(np.eye(n), 16))  # CHOLMOD's M = Pᵀ L
     assert s.factor_single(a.data)
-    inverse = s.forward_in_blocks(np.eye(n), 16)
+    inverse = single_precision_inverse(s, n)
     m_single = np.linalg.inv(inverse)
     # The same permutation and structure as CHOLMOD's factor, in single
     # precision, and the factor of a matrix near A.
@@ -328,8 +344,7 @@ def test_cholmod_factorisation_in_single_precision(rng, m, lower_only):
     assert 0 < rel_err(m_single, m_double) <= 1e-6
     full = (a + sp.tril(a, k=-1).T).toarray() if lower_only else a.toarray()
     assert 0 < rel_err(m_single @ m_single.T, full) <= 1e-6
-    j = rng.integers(n)
-    assert rel_err(s.forward(np.eye(n)[:, j]), inverse[:, j]) <= 1e-13
+    assert_solved_in_single_precision(s, inverse, rng.standard_normal((n, 11)))
     v = rng.standard_normal(n)
     assert rel_err(s.backward(v), inverse.T @ v) <= 1e-12
     with pytest.raises(RuntimeError, match="before factor"):
@@ -354,7 +369,7 @@ a = laplacian_2d(40, shift=0.1)
 n = a.shape[0]
 s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
 assert s.factor_single(a.data)
-sys.stdout.write(s.forward_in_blocks(np.eye(n)[:, ::37].copy(), 8).tobytes().hex())
+sys.stdout.write(np.concatenate([s.forward(e) for e in np.eye(n)[::37]]).tobytes().hex())
 """
 
 

@@ -114,7 +114,10 @@ void LowRankSystem::precondition(const double* v, const double* b_part, double* 
 void LowRankSystem::factor(const StencilMatrix& gamma) {
   const int n = static_cast<int>(n_), k = static_cast<int>(k_);
   // In single precision before Z is solved with it: Z, C and the solves in CG
-  // then all come from one factor (single_factor.hpp).
+  // then all come from one factor (single_factor.hpp).  With that factor Z is
+  // solved in single-precision arithmetic too, M Z = Ãᵀ for an Ã near A, and C
+  // is built from the same Z: the preconditioner is then the exact inverse of
+  // Γ̃ + ÃᵀÃ, as good as with A (the same counts of factorisations and steps).
   factor_ = &gamma_only_.factor(gamma, single_precision_);
   steps_since_factor_ = 0;
   solves_since_factor_ = 0;

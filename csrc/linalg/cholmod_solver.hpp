@@ -79,7 +79,8 @@ class CholmodSolver {
   // M⁻¹ b for an n x nrhs block, in blocks of about `columns` columns (a
   // narrow block of right-hand sides stays in cache while CHOLMOD gathers each
   // supernode's rows of them), the blocks on the free cores (free_cores.hpp).
-  // After round_to_single(), from the single-precision copy in its own blocks
+  // After round_to_single() or factor_single(), from the single-precision
+  // copy in its own blocks and in single-precision arithmetic
   // (SingleFactor::forward_columns).
   void forward_in_blocks(double* b, std::int64_t nrhs, std::int64_t columns);
 

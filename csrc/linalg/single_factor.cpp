@@ -34,13 +34,13 @@ struct Supernodes {
 
 // The two passes that take the time: t(i) -= Σ_k c_k(i) a_k and the sums
 // Σ_i c_k(i) t(i), for four columns c_k of L over rows [begin, end); and for
-// a block of right-hand sides, kWidth values a row (row-major), the rows
-// t(i, :) -= Σ_k c_k(i) a(k, :).
+// a block of right-hand sides in single precision, kWidth values a row
+// (row-major), the rows t(i, :) -= Σ_k c_k(i) a(k, :).
 struct PlainLoops {
-  static void subtract4_rows(const float* const* c, const double* a, double* t, Index begin, Index end) {
+  static void subtract4_rows(const float* const* c, const float* a, float* t, Index begin, Index end) {
     for (Index i = begin; i < end; ++i) {
-      const double l0 = c[0][i], l1 = c[1][i], l2 = c[2][i], l3 = c[3][i];
-      double* row = t + i * kWidth;
+      const float l0 = c[0][i], l1 = c[1][i], l2 = c[2][i], l3 = c[3][i];
+      float* row = t + i * kWidth;
       for (int r = 0; r < kWidth; ++r)
         row[r] -= l0 * a[r] + l1 * a[kWidth + r] + l2 * a[2 * kWidth + r] + l3 * a[3 * kWidth + r];
     }
@@ -60,28 +60,28 @@ struct PlainLoops {
 };
 
 #ifdef FASTILT_HAVE_AVX2_KERNELS
-// The same, four doubles at a time: GCC leaves the loops above scalar, and
-// the same loops in GCC's vector types ran at about half this speed.
+// The same, four doubles (eight floats in a block) at a time: GCC leaves the
+// loops above scalar, and the same loops in GCC's vector types ran at about
+// half this speed.
 struct Avx2Loops {
-  // A row of the block is two registers; the four rows a(k, :) stay in eight.
-  __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* const* c, const double* a,
-                                                                 double* t, Index begin, Index end) {
-    static_assert(kWidth == 8, "two registers a row");
-    __m256d lo[4], hi[4];
-    for (int k = 0; k < 4; ++k) {
-      lo[k] = _mm256_loadu_pd(a + k * kWidth);
-      hi[k] = _mm256_loadu_pd(a + k * kWidth + 4);
-    }
+  // A row of the block is kWidth / 8 registers, the four rows a(k, :) stay in
+  // registers, and each c_k(i) is one broadcast from memory.
+  __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* const* c, const float* a, float* t,
+                                                                 Index begin, Index end) {
+    constexpr int kRegisters = kWidth / 8;
+    static_assert(kWidth % 8 == 0, "whole registers a row");
+    __m256 rows_of_a[4][kRegisters];
+    for (int k = 0; k < 4; ++k)
+      for (int q = 0; q < kRegisters; ++q) rows_of_a[k][q] = _mm256_loadu_ps(a + k * kWidth + 8 * q);
     for (Index i = begin; i < end; ++i) {
-      double* row = t + i * kWidth;
-      __m256d row_lo = _mm256_loadu_pd(row), row_hi = _mm256_loadu_pd(row + 4);
+      float* row = t + i * kWidth;
+      __m256 values[kRegisters];
+      for (int q = 0; q < kRegisters; ++q) values[q] = _mm256_loadu_ps(row + 8 * q);
       for (int k = 0; k < 4; ++k) {
-        const __m256d l = _mm256_set1_pd(static_cast<double>(c[k][i]));
-        row_lo = _mm256_fnmadd_pd(l, lo[k], row_lo);
-        row_hi = _mm256_fnmadd_pd(l, hi[k], row_hi);
+        const __m256 l = _mm256_broadcast_ss(c[k] + i);
+        for (int q = 0; q < kRegisters; ++q) values[q] = _mm256_fnmadd_ps(l, rows_of_a[k][q], values[q]);
       }
-      _mm256_storeu_pd(row, row_lo);
-      _mm256_storeu_pd(row + 4, row_hi);
+      for (int q = 0; q < kRegisters; ++q) _mm256_storeu_ps(row + 8 * q, values[q]);
     }
   }
   __attribute__((target("avx2,fma"))) static void subtract4(const float* const* c, const double* a, double* t,
@@ -199,26 +199,27 @@ __attribute__((always_inline)) inline void backward_supernodes(const Supernodes&
   }
 }
 
-// The forward solve for kWidth right-hand sides at once, x and t row-major
-// (kWidth values a row): each entry of L read once serves all of them.
+// The forward solve for kWidth right-hand sides at once, in single
+// precision, x and t row-major (kWidth values a row): each entry of L read
+// once serves all of them.
 template <typename Loops>
 __attribute__((always_inline)) inline void forward_block_supernodes(const Supernodes& sn, const float* values,
-                                                                    double* x, double* t) {
+                                                                    float* x, float* t) {
   for (Index s = 0; s < sn.count; ++s) {
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
     const Index* row = sn.rows + sn.row_start[s];
     const float* block = values + sn.value_start[s];
     std::copy(x + first * kWidth, x + (first + columns) * kWidth, t);
-    std::fill(t + columns * kWidth, t + rows * kWidth, 0.0);
+    std::fill(t + columns * kWidth, t + rows * kWidth, 0.0f);
     Index j = 0;
     for (; j + 4 <= columns; j += 4) {
       const float *c0 = block + j * rows, *c1 = c0 + rows, *c2 = c1 + rows, *c3 = c2 + rows;
-      double* a = t + j * kWidth;  // rows j .. j + 3
+      float* a = t + j * kWidth;  // rows j .. j + 3
       for (int r = 0; r < kWidth; ++r) {
-        const double t0 = a[r] / c0[j];
-        const double t1 = (a[kWidth + r] - c0[j + 1] * t0) / c1[j + 1];
-        const double t2 = (a[2 * kWidth + r] - c0[j + 2] * t0 - c1[j + 2] * t1) / c2[j + 2];
-        const double t3 = (a[3 * kWidth + r] - c0[j + 3] * t0 - c1[j + 3] * t1 - c2[j + 3] * t2) / c3[j + 3];
+        const float t0 = a[r] / c0[j];
+        const float t1 = (a[kWidth + r] - c0[j + 1] * t0) / c1[j + 1];
+        const float t2 = (a[2 * kWidth + r] - c0[j + 2] * t0 - c1[j + 2] * t1) / c2[j + 2];
+        const float t3 = (a[3 * kWidth + r] - c0[j + 3] * t0 - c1[j + 3] * t1 - c2[j + 3] * t2) / c3[j + 3];
         a[r] = t0;
         a[kWidth + r] = t1;
         a[2 * kWidth + r] = t2;
@@ -229,10 +230,10 @@ __attribute__((always_inline)) inline void forward_block_supernodes(const Supern
     }
     for (; j < columns; ++j) {
       const float* column = block + j * rows;
-      double* a = t + j * kWidth;
+      float* a = t + j * kWidth;
       for (int r = 0; r < kWidth; ++r) a[r] /= column[j];
       for (Index i = j + 1; i < rows; ++i)
-        for (int r = 0; r < kWidth; ++r) t[i * kWidth + r] -= static_cast<double>(column[i]) * a[r];
+        for (int r = 0; r < kWidth; ++r) t[i * kWidth + r] -= column[i] * a[r];
     }
     std::copy(t, t + columns * kWidth, x + first * kWidth);
     for (Index i = columns; i < rows; ++i)
@@ -241,13 +242,14 @@ __attribute__((always_inline)) inline void forward_block_supernodes(const Supern
 }
 
 using Solve = void (*)(const Supernodes&, const float*, double*, double*);
+using BlockSolve = void (*)(const Supernodes&, const float*, float*, float*);
 void forward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
   forward_supernodes<PlainLoops>(sn, values, x, t);
 }
 void backward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
   backward_supernodes<PlainLoops>(sn, values, x, t);
 }
-void forward_block_plain(const Supernodes& sn, const float* values, double* x, double* t) {
+void forward_block_plain(const Supernodes& sn, const float* values, float* x, float* t) {
   forward_block_supernodes<PlainLoops>(sn, values, x, t);
 }
 #ifdef FASTILT_HAVE_AVX2_KERNELS
@@ -259,15 +261,16 @@ __attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, con
                                                        double* t) {
   backward_supernodes<Avx2Loops>(sn, values, x, t);
 }
-__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const float* values, double* x,
-                                                            double* t) {
+__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const float* values, float* x,
+                                                            float* t) {
   forward_block_supernodes<Avx2Loops>(sn, values, x, t);
 }
 #endif
 
 // The solves this CPU runs.
 struct Solves {
-  Solve forward, backward, forward_block;
+  Solve forward, backward;
+  BlockSolve forward_block;
 };
 const Solves& solves() {
   static const Solves chosen = [] {
@@ -444,12 +447,12 @@ void SingleFactor::forward(double* b) {
 void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   const Index n = static_cast<Index>(factor_->n);
-  std::vector<double> x(n * kWidth), t(widest_ * kWidth);
+  std::vector<float> x(n * kWidth), t(widest_ * kWidth);
   for (std::int64_t first = 0; first < nrhs; first += kWidth) {
     const int count = static_cast<int>(std::min<std::int64_t>(kWidth, nrhs - first));
     double* block = b + first * n;
     for (Index k = 0; k < n; ++k)
-      for (int r = 0; r < kWidth; ++r) x[k * kWidth + r] = r < count ? block[r * n + perm[k]] : 0.0;
+      for (int r = 0; r < kWidth; ++r) x[k * kWidth + r] = r < count ? static_cast<float>(block[r * n + perm[k]]) : 0.0f;
     solves().forward_block(Supernodes(*factor_), values_.data(), x.data(), t.data());
     for (int r = 0; r < count; ++r)
       for (Index k = 0; k < n; ++k) block[r * n + k] = x[k * kWidth + r];
