@@ -269,7 +269,7 @@ def run_config(config, repeats, repeat_below, workdir):
     result = dict(config)
     result.update({key: float(np.median([r[key] for r in runs])) for key in ("wall_s", "cpu_s", "peak_rss_mb")})
     result.update(iterations=runs[0]["iterations"], unknowns=runs[0]["unknowns"], runs=len(runs),
-                  measured=f"{time.strftime('%Y-%m-%d')}, load {os.getloadavg()[0]:.1f}")  # shared machine
+                  measured=f"{time.strftime('%Y-%m-%d')}, {cpu_model()}, load {os.getloadavg()[0]:.1f}")
     print(
         f"  {config['case']:>8} {str(config['size']):>22} {config['backend']:>8} {str(config['solver']):>8}"
         f"  wall {result['wall_s']:8.2f} s  cpu {result['cpu_s']:8.2f} s  rss {result['peak_rss_mb']:7.0f} MB",
@@ -374,8 +374,18 @@ def markdown_table(rows):
     return "\n".join(lines)
 
 
+def cpu_model():
+    """The CPU's name as Linux gives it (the CI machine's model changes between runs)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
+    except OSError:
+        names = []
+    return names[0] if names else platform.processor() or platform.machine()
+
+
 def machine_line():
-    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+    return (f"{platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
 
 

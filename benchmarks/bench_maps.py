@@ -32,6 +32,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench_core import ND_PROBLEMS, cpu_model  # noqa: E402  (a sibling script, not a package)
+
 MAP = "T1-T2 256x64, tau 64x64"
 BUSY_CASES = [("pseudo2d 8 x 1024 (band)", "pseudo2d", 1024), ("T1-T2 tau 64 x 64 (low-rank)", "nd", MAP)]
 
@@ -50,9 +53,6 @@ print(time.perf_counter() - start)
 
 
 def map_inputs(path):
-    sys.path.insert(0, str(HERE))
-    from bench_core import ND_PROBLEMS
-
     shape, n_tau, _ = ND_PROBLEMS[MAP]
     rng = np.random.default_rng(0)  # as bench_core.nd_problem
     t = [np.logspace(-3.5 + d * 0.5, 0.5 + d * 0.5, n) for d, n in enumerate(shape)]
@@ -210,7 +210,7 @@ def main():
         "# 2D maps: whole processes against live ILTpy, and beside a busy process",
         "",
         f"`{' '.join([Path(sys.executable).name, *sys.argv])}`, {stamp}, load {load:.1f} at the start, "
-        f"{os.cpu_count()} cores.",
+        f"{os.cpu_count()} cores, {cpu_model()}.",
         "",
     ]
     if args.iltpy:
