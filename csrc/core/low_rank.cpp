@@ -212,10 +212,10 @@ void LowRankSystem::solve(const StencilMatrix& gamma, const double* y, double* x
   } else if (!fresh) {
     skip_after_failure_ = 1;
   }
-  // Keep the factor while it lowers the average cost of the solves since it
-  // was made: refactor once this solve's steps exceed that average.
   std::copy(x, x + n_, last_.begin());
   has_last_ = true;
+  // Keep the factor while it lowers the average cost of the solves since it
+  // was made: refactor once this solve's steps exceed that average.
   steps_since_factor_ += last_cg_steps_;
   ++solves_since_factor_;
   refactor_next_ = static_cast<double>(last_cg_steps_) * solves_since_factor_ >
