@@ -64,24 +64,21 @@ struct PlainLoops {
 // loops above scalar, and the same loops in GCC's vector types ran at about
 // half this speed.
 struct Avx2Loops {
-  // A row of the block is kWidth / 8 registers, the four rows a(k, :) stay in
-  // registers, and each c_k(i) is one broadcast from memory.
+  // A row of the block is one register, the four rows a(k, :) stay in four,
+  // and each c_k(i) is one broadcast from memory.
   __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* const* c, const float* a, float* t,
                                                                  Index begin, Index end) {
-    constexpr int kRegisters = kWidth / 8;
-    static_assert(kWidth % 8 == 0, "whole registers a row");
-    __m256 rows_of_a[4][kRegisters];
-    for (int k = 0; k < 4; ++k)
-      for (int q = 0; q < kRegisters; ++q) rows_of_a[k][q] = _mm256_loadu_ps(a + k * kWidth + 8 * q);
+    static_assert(kWidth == 8, "one register a row");
+    const __m256 a0 = _mm256_loadu_ps(a), a1 = _mm256_loadu_ps(a + kWidth), a2 = _mm256_loadu_ps(a + 2 * kWidth),
+                 a3 = _mm256_loadu_ps(a + 3 * kWidth);
     for (Index i = begin; i < end; ++i) {
       float* row = t + i * kWidth;
-      __m256 values[kRegisters];
-      for (int q = 0; q < kRegisters; ++q) values[q] = _mm256_loadu_ps(row + 8 * q);
-      for (int k = 0; k < 4; ++k) {
-        const __m256 l = _mm256_broadcast_ss(c[k] + i);
-        for (int q = 0; q < kRegisters; ++q) values[q] = _mm256_fnmadd_ps(l, rows_of_a[k][q], values[q]);
-      }
-      for (int q = 0; q < kRegisters; ++q) _mm256_storeu_ps(row + 8 * q, values[q]);
+      __m256 values = _mm256_loadu_ps(row);
+      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[0] + i), a0, values);
+      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[1] + i), a1, values);
+      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[2] + i), a2, values);
+      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[3] + i), a3, values);
+      _mm256_storeu_ps(row, values);
     }
   }
   __attribute__((target("avx2,fma"))) static void subtract4(const float* const* c, const double* a, double* t,
@@ -452,7 +449,8 @@ void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
     const int count = static_cast<int>(std::min<std::int64_t>(kWidth, nrhs - first));
     double* block = b + first * n;
     for (Index k = 0; k < n; ++k)
-      for (int r = 0; r < kWidth; ++r) x[k * kWidth + r] = r < count ? static_cast<float>(block[r * n + perm[k]]) : 0.0f;
+      for (int r = 0; r < kWidth; ++r)
+        x[k * kWidth + r] = r < count ? static_cast<float>(block[r * n + perm[k]]) : 0.0f;
     solves().forward_block(Supernodes(*factor_), values_.data(), x.data(), t.data());
     for (int r = 0; r < count; ++r)
       for (Index k = 0; k < n; ++k) block[r * n + k] = x[k * kWidth + r];
