@@ -28,6 +28,7 @@ of in the low-rank form, and ``"cholmod"``/``"lowrank"`` raise ``ValueError``.
 """
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,14 @@ from ._linalg import NotPositiveDefiniteError
 from .solvers import normal_equations_matrix
 from .validation import is_sparse
 
-__all__ = ["prepare_system", "run_compiled", "SystemPlan", "CompiledPenalties", "HAVE_CHOLMOD"]
+__all__ = [
+    "prepare_system",
+    "run_compiled",
+    "numpy_blas_on_one_thread",
+    "SystemPlan",
+    "CompiledPenalties",
+    "HAVE_CHOLMOD",
+]
 
 #: Whether this build has CHOLMOD (the "cholmod" and "lowrank" solvers).
 HAVE_CHOLMOD = bool(_core.HAVE_CHOLMOD)
@@ -209,6 +217,60 @@ def run_compiled(plan, model, system, Y, step, g_guess, maxloop, conv_limit, on_
     # Γ as arrays, made a SciPy matrix only if read: building one costs a
     # small inversion a noticeable share of its time (docs/performance.md).
     return it.g, functools.partial(_sparse, it.gamma_csc(), y.size), convergence, it.zero_crossing_state
+
+
+class _BlasHold:
+    """NumPy's BLAS held at one thread by the main thread, across nested inversions."""
+
+    def __init__(self):
+        self._depth = 0
+        self._limiter = None
+        self._controller = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            if self._depth == 0:
+                if self._controller is None:
+                    from threadpoolctl import ThreadpoolController
+
+                    # Found once (a few milliseconds); limiting with it costs tens of
+                    # microseconds, next to a small inversion's milliseconds.
+                    self._controller = ThreadpoolController()
+                self._limiter = self._controller.limit(limits=1, user_api="blas")
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        if threading.current_thread() is threading.main_thread():
+            self._depth -= 1
+            if self._depth == 0:
+                self._limiter.restore_original_limits()
+                self._limiter = None
+        return False
+
+
+_blas_hold = _BlasHold()
+
+
+def numpy_blas_on_one_thread():
+    """Hold NumPy's and SciPy's BLAS at one thread while a compiled inversion runs (a context).
+
+    The core shares out the cores itself (``csrc/linalg/free_cores.hpp``) and
+    sets its own BLAS's threads where they pay.  NumPy's OpenBLAS keeps a pool
+    of its own: after a threaded call (the kernels' SVDs, the products that
+    form Y or the fit) its threads spin about 0.1 s waiting for more work, on
+    the core the core's helper thread wants, or beside a busy process on the
+    one the inversion itself runs on: a T1-T2 64 x 64 map there took 10% longer
+    than with every thread limited to one (docs/performance.md).  Those
+    products are small and gain nothing from a second thread.
+
+    Only inversions on the main thread hold: the BLAS thread counts are
+    process-wide, and threads setting them concurrently would undo each
+    other's settings (threadpoolctl 3.8 lets only one thread set them).  The
+    libraries are those loaded at the first compiled inversion; the user's
+    counts come back when the outermost inversion ends, also on an error.
+    """
+    return _blas_hold
 
 
 def _sparse(csc_arrays, n):

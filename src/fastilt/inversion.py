@@ -507,6 +507,14 @@ class IltData:
         verbose = check.check_verbose(verbose, allow_bool=iltpy_version() == "1.0.0")
         backend = select_backend(backend)
         solver = check_solver(solver, backend)
+        if backend == "python":
+            self._invert(solver, verbose, backend)
+        else:
+            with backends.compiled.numpy_blas_on_one_thread():
+                self._invert(solver, verbose, backend)
+
+    def _invert(self, solver, verbose, backend):
+        """invert() after its arguments are checked: plan, iterate, store the results."""
         model = self.penalty_model
         plan = plan_inversion(self.system, model, backend, solver, self.maxloop, int(self.mcomp.size))
         require_plan_memory(plan, self.Nx)

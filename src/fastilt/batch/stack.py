@@ -77,9 +77,11 @@ def invert_stack(template, stack, status, threads, verbose, backend):
     start = time.perf_counter()
     with tqdm(total=items.size, disable=verbose <= 0, desc="fastilt", unit="item") as bar:
         if backend == "compiled":
+            from ..compiled import numpy_blas_on_one_thread
             from .compiled_batch import invert_compiled
 
-            invert_compiled(template, plan, stack, items, threads, bar, g, convergence, iterations)
+            with numpy_blas_on_one_thread():  # as a single compiled inversion
+                invert_compiled(template, plan, stack, items, threads, bar, g, convergence, iterations)
         else:
             for i in items:
                 invert_alone(template, stack[i], i, "python", g, convergence, iterations)
