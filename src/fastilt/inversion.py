@@ -458,7 +458,9 @@ class IltData:
         backend : {"auto", "compiled", "python"}, default "auto"
             ``"compiled"``: the C++ core (the default where it was built);
             ``"python"``: the NumPy/SciPy implementation, which mirrors
-            ILTpy's linear solves.
+            ILTpy's linear solves.  While a compiled inversion runs on the
+            main thread, NumPy's and SciPy's BLAS run on one thread (the core
+            shares out the cores itself); their thread counts come back after.
 
         Raises
         ------
