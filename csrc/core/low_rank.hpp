@@ -28,12 +28,12 @@ namespace fastilt {
 class LowRankSystem : public LinearSystem {
  public:
   // w_factors[d]: W_d (Ntau_d x Ntau_d, symmetric); a: A as k rows of n
-  // values; b: k values.  CG stops when ‖y − (W + Γ)x‖ ≤ rtol ‖y‖, after
-  // max_steps, or when the residual has stopped falling.  With
-  // single_precision, Γ is factored in single precision (CHOLMOD's factor
-  // rounded where that fails) and Z and CG solve with that factor
-  // (single_factor.hpp): about the same counts of factorisations and steps,
-  // and 1.3x to 1.5x faster (docs/performance.md).
+  // values; b: k values.  CG stops when ‖y − (W + Γ)x‖ ≤ rtol ‖y‖ or x has
+  // stopped moving (kStepTolerance), after max_steps, or when the residual
+  // has stopped falling.  With single_precision, Γ is factored in single
+  // precision (CHOLMOD's factor rounded where that fails) and Z and CG solve
+  // with that factor (single_factor.hpp): about the same counts of
+  // factorisations and steps, and 1.3x to 1.5x faster (docs/performance.md).
   LowRankSystem(const Grid& grid, const StencilMatrix& gamma, std::vector<std::vector<double>> w_factors,
                 std::vector<double> a, std::vector<double> b, double rtol, int max_steps,
                 bool single_precision = true);
@@ -50,6 +50,10 @@ class LowRankSystem : public LinearSystem {
   static constexpr double kFactorCostInSteps = 20;
   // CG stops after this many steps in a row that did not halve its best residual.
   static constexpr int kStalledSteps = 3;
+  // CG also stops, converged, after kStillSteps steps in a row that each moved
+  // x by at most kStepTolerance ‖x‖ (its steps shrink about tenfold each).
+  static constexpr double kStepTolerance = 1e-11;
+  static constexpr int kStillSteps = 2;
   // After a kept factor failed, the next tries of one are skipped for 1, 2,
   // 4, ... solves, at most this many (see solve()).
   static constexpr int kMaxSkippedTries = 8;

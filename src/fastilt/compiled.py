@@ -54,7 +54,8 @@ HAVE_CHOLMOD = bool(_core.HAVE_CHOLMOD)
 
 
 #: Conjugate-gradient refinement of the low-rank form: stop at this relative
-#: residual (or when it stops falling), after at most this many steps.
+#: residual (or once g stops moving, or the residual stops falling;
+#: csrc/core/low_rank.hpp), after at most this many steps.
 LOW_RANK_RTOL = 1e-14
 LOW_RANK_MAX_STEPS = 50
 
