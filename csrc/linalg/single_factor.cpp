@@ -349,6 +349,7 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
   for (Scratch& scratch : scratch_) {
     scratch.update.resize(largest_update * largest_update);
     scratch.relative.resize(largest_update);
+    scratch.run_end.resize(largest_update);
   }
   values_.resize(L.xsize);
   x_.resize(n);
@@ -408,6 +409,7 @@ bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int
     strsm_(&kRight, &kLower, &kTranspose, &kNonUnit, &m, &nc, &kOne, block, &nr, block + columns, &nr, 1, 1, 1, 1);
     float* update = scratch.update.data();
     Index* relative = scratch.relative.data();
+    Index* run_end = scratch.run_end.data();
     ssyrk_(&kLower, &kNo, &m, &nc, &kOne, block + columns, &nr, &kZero, update, &m, 1, 1);
     const Index* row = sn.rows + sn.row_start[s] + columns;  // sorted
     for (Index q = 0; q < below;) {
@@ -421,12 +423,22 @@ bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int
           if (++at == t_rows) throw std::logic_error("SingleFactor: an update row outside its target supernode");
         relative[p] = at;
       }
+      // Rows that sit next to each other in t too (most of them, on a grid)
+      // are subtracted as one contiguous run, which vectorises.
+      run_end[below - 1] = below;
+      for (Index p = below - 1; p-- > q;) run_end[p] = relative[p + 1] == relative[p] + 1 ? run_end[p + 1] : p + 1;
       float* target = gather_top && split_.owner[t] == SubtreeSplit::kTop ? top_updates_.data() + top_offset_[t]
                                                                            : values_.data() + sn.value_start[t];
       for (Index c = q; c < end; ++c) {
         float* column = target + (row[c] - sn.first_column[t]) * t_rows;
         const float* source = update + c * below;
-        for (Index p = c; p < below; ++p) column[relative[p]] -= source[p];
+        for (Index p = c; p < below; p = run_end[p]) {
+          float* to = column + relative[p];
+          const float* from = source + p;
+          const Index length = run_end[p] - p;
+#pragma omp simd
+          for (Index i = 0; i < length; ++i) to[i] -= from[i];
+        }
       }
       q = end;
     }

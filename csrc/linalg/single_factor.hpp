@@ -88,6 +88,7 @@ class SingleFactor {
   struct Scratch {
     std::vector<float> update;
     std::vector<std::int64_t> relative;
+    std::vector<std::int64_t> run_end;  // where the run of consecutive target rows from p ends
   } scratch_[2];
   void prepare(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices);
   // Factors the supernodes `order` (in increasing order), each one's update
