@@ -1,5 +1,6 @@
 """``IltData``: data, settings and results of one inversion (ILTpy's main class)."""
 
+import contextlib
 import copy
 import functools
 import logging
@@ -509,11 +510,9 @@ class IltData:
         verbose = check.check_verbose(verbose, allow_bool=iltpy_version() == "1.0.0")
         backend = select_backend(backend)
         solver = check_solver(solver, backend)
-        if backend == "python":
+        hold = backends.compiled.numpy_blas_on_one_thread() if backend == "compiled" else contextlib.nullcontext()
+        with hold:
             self._invert(solver, verbose, backend)
-        else:
-            with backends.compiled.numpy_blas_on_one_thread():
-                self._invert(solver, verbose, backend)
 
     def _invert(self, solver, verbose, backend):
         """invert() after its arguments are checked: plan, iterate, store the results."""
