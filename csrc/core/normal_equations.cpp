@@ -95,37 +95,41 @@ NormalEquations NormalEquations::band_of_repeated_block(const Grid& grid, const 
 template <typename AddW>
 void NormalEquations::fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end,
                                      const AddW& add_w) {
-  // Γ's slot o holds entry (j + lin_o, j) at j: row i's entry (i, i - lin_o).
+  // Γ's slot o holds entry (j + lin_o, j) at j: ahead of row i at lin_o, the
+  // value at i; behind it, the value at i - lin_o.
   const std::int64_t n = n_;
   const std::size_t noff = gamma.offsets.size();
-  double* a = band_->storage();
   for (std::int64_t i = begin; i < end; ++i) {
-    const SplitBandCholesky::Row row = band_->begin_row(i);
-    add_w(i, row);
+    const SplitBandCholesky::Line line = band_->begin_line(i);
+    add_w(i, line);
     for (std::size_t o = 0; o < noff; ++o) {
-      const std::int64_t j = i - gamma.linear[o];
-      if (j >= 0) a[row.origin + j * row.step] += gamma.values[o * n + j];
+      const std::int64_t p = gamma.linear[o], j = line.direction > 0 ? i : i - p;
+      if (j >= 0 && j + p < n) line.values[p] += gamma.values[o * n + j];
     }
   }
 }
 
 template <typename Index>
-void NormalEquations::add_w_row_from_csc(std::int64_t i, SplitBandCholesky::Row row) const {
-  // Row i of the lower triangle holds W(i, j) = W(j, i) for j <= i: the upper
-  // part of W's column i.
+void NormalEquations::add_w_line_from_csc(std::int64_t i, SplitBandCholesky::Line line) const {
+  // Row i of W is its column i (W is symmetric, both triangles stored).
   const Index* indptr = as_indices<Index>(w_.indptr);
   const Index* indices = as_indices<Index>(w_.indices);
-  double* a = band_->storage();
-  for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s)
-    if (indices[s] <= i) a[row.origin + indices[s] * row.step] += w_.data[s];
+  for (std::int64_t s = indptr[i]; s < indptr[i + 1]; ++s) {
+    const std::int64_t p = (static_cast<std::int64_t>(indices[s]) - i) * line.direction;
+    if (p >= 0) line.values[p] += w_.data[s];
+  }
 }
 
-void NormalEquations::add_w_row_from_block(std::int64_t i, SplitBandCholesky::Row row) const {
-  // Point i is entry t of its diagonal block: W(i, first + u) = B(t, u).
-  const std::int64_t t = i % b_, first = i - t;
-  const double* block_row = block_.data() + t;
-  double* a = band_->storage() + row.origin + first * row.step;
-  for (std::int64_t u = 0; u <= t; ++u) a[u * row.step] += block_row[u * b_];
+void NormalEquations::add_w_line_from_block(std::int64_t i, SplitBandCholesky::Line line) const {
+  // Point i is entry t of its diagonal block: W(i, i + d) = B(t + d, t) for
+  // 0 <= t + d < b, which is column t of B read down (ahead) or up (behind).
+  const std::int64_t t = i % b_;
+  const double* column = block_.data() + t * b_ + t;
+  if (line.direction > 0) {
+    for (std::int64_t p = 0; p < b_ - t; ++p) line.values[p] += column[p];
+  } else {
+    for (std::int64_t p = 0; p <= t; ++p) line.values[p] += column[-p];
+  }
 }
 
 NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& gamma,
@@ -228,11 +232,13 @@ void NormalEquations::solve(const StencilMatrix& gamma, const double* y, double*
   if (layout_ == Layout::Band) {
     band_->factor([&](std::int64_t begin, std::int64_t end) {
       if (b_ > 0)
-        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto row) { add_w_row_from_block(i, row); });
+        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto line) { add_w_line_from_block(i, line); });
       else if (w_.wide_indices)
-        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto row) { add_w_row_from_csc<std::int64_t>(i, row); });
+        fill_band_rows(gamma, begin, end,
+                       [&](std::int64_t i, auto line) { add_w_line_from_csc<std::int64_t>(i, line); });
       else
-        fill_band_rows(gamma, begin, end, [&](std::int64_t i, auto row) { add_w_row_from_csc<std::int32_t>(i, row); });
+        fill_band_rows(gamma, begin, end,
+                       [&](std::int64_t i, auto line) { add_w_line_from_csc<std::int32_t>(i, line); });
     });
     std::copy(y, y + n_, x);
     band_->solve(x);

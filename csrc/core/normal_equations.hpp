@@ -69,13 +69,14 @@ class NormalEquations : public LinearSystem {
   static NormalEquations band_layout(const Grid& grid, const StencilMatrix& gamma, std::int64_t kd);
   void allocate_band();
   void add_gamma(const StencilMatrix& gamma);
-  // Band: rows [begin, end) of W + Γ into band_; add_w(i, row) adds row i of
-  // W's lower triangle (from the CSC arrays or from the repeated block).
+  // Band: rows [begin, end) of W + Γ into band_, each as its line
+  // (SplitBandCholesky::Line); add_w(i, line) adds row i of W to it (from the
+  // CSC arrays or from the repeated block).
   template <typename AddW>
   void fill_band_rows(const StencilMatrix& gamma, std::int64_t begin, std::int64_t end, const AddW& add_w);
   template <typename Index>
-  void add_w_row_from_csc(std::int64_t i, SplitBandCholesky::Row row) const;
-  void add_w_row_from_block(std::int64_t i, SplitBandCholesky::Row row) const;
+  void add_w_line_from_csc(std::int64_t i, SplitBandCholesky::Line line) const;
+  void add_w_line_from_block(std::int64_t i, SplitBandCholesky::Line line) const;
 
   Layout layout_;
   Grid grid_;

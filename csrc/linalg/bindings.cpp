@@ -131,11 +131,14 @@ std::unique_ptr<fastilt::SplitBandCholesky> make_split_band(const DArray& ab, co
   py::gil_scoped_release nogil;
   auto f = std::make_unique<fastilt::SplitBandCholesky>(n, kd, count);
   f->factor([&](std::int64_t begin, std::int64_t end) {
-    double* a = f->storage();
     for (std::int64_t i = begin; i < end; ++i) {
-      const auto row = f->begin_row(i);
-      for (std::int64_t j = std::max<std::int64_t>(0, i - kd); j <= i; ++j)
-        a[row.origin + j * row.step] = band[(i - j) + j * (kd + 1)];
+      const auto line = f->begin_line(i);
+      // A(i, i + p) ahead is A(i + p, i), entry p of band column i; behind,
+      // A(i, i - p) is entry p of band column i - p.
+      for (std::int64_t p = 0; p <= kd; ++p) {
+        const std::int64_t j = line.direction > 0 ? i : i - p;
+        if (j >= 0 && j + p < n) line.values[p] = band[p + j * (kd + 1)];
+      }
     }
   });
   return f;

@@ -39,19 +39,14 @@ SplitBandCholesky::SplitBandCholesky(std::int64_t n, std::int64_t kd, int blocks
   }
 }
 
-SplitBandCholesky::Row SplitBandCholesky::begin_row(std::int64_t i) {
-  if (i < second_) {
-    // Lower band storage: A(i, j) at (i - j) + j * ld = i + j * kd; column i
-    // is first written by row i.
-    std::fill_n(storage_.data() + i * ld_, ld_, 0.0);
-    return {i, kd_};
-  }
-  // Block 2 reversed (row i -> n - 1 - i), in lower band storage after S:
-  // A(i, j) at (i - j) + column * ld with column = second + n - 1 - i, which
-  // only row i writes.
-  const std::int64_t column = second_ + n_ - 1 - i;
-  std::fill_n(storage_.data() + column * ld_, ld_, 0.0);
-  return {i + column * ld_, -1};
+SplitBandCholesky::Line SplitBandCholesky::begin_line(std::int64_t i) {
+  // Block 1 and S: column i of the lower band storage, A(i + p, i) = A(i, i + p).
+  // Block 2 reversed (row i -> n - 1 - i): the reversal's column
+  // second + n - 1 - i holds A(i, i - p).
+  const std::int64_t column = i < second_ ? i : second_ + n_ - 1 - i;
+  double* values = storage_.data() + column * ld_;
+  std::fill_n(values, ld_, 0.0);
+  return {values, i < second_ ? 1 : -1};
 }
 
 void SplitBandCholesky::factor(const std::function<void(std::int64_t, std::int64_t)>& fill) {
@@ -91,8 +86,8 @@ void SplitBandCholesky::factor_block(int part) {
 }
 
 double SplitBandCholesky::entry(std::int64_t i, std::int64_t j) const {
-  if (i < second_) return storage_[i + j * kd_];
-  return storage_[i - j + (second_ + n_ - 1 - i) * ld_];
+  if (i < second_) return storage_[(i - j) + j * ld_];
+  return storage_[(i - j) + (second_ + n_ - 1 - i) * ld_];
 }
 
 void SplitBandCholesky::factor_separator() {

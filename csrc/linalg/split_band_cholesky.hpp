@@ -14,8 +14,9 @@
 //
 // Storage is n x (kd + 1) doubles, as for dpbtrf: block 1 and S in LAPACK
 // lower band storage, block 2 in the lower band storage of its reversal.
-// The caller writes the matrix row by row (see factor()), so that each
-// thread also assembles its own block.
+// Either way, row i's entries on one side of the diagonal are contiguous
+// there (a "line"), and the caller writes the matrix line by line (see
+// factor()), so that each thread also assembles its own block.
 #pragma once
 
 #include <cstdint>
@@ -39,21 +40,20 @@ class SplitBandCholesky {
   std::int64_t kd() const { return kd_; }
   int blocks() const { return blocks_; }
 
-  // Where row i's entries A(i, j), i - kd <= j <= i, are stored:
-  // storage()[origin + j * step].  begin_row(i) also zeroes the storage that
-  // row i is the first to write (entries of later rows of the same part
-  // included), so rows must be written in increasing order, each after its
-  // begin_row().
-  struct Row {
-    std::int64_t origin, step;
+  // Row i's entries A(i, i + direction * p), p = 0 ... kd, are
+  // values[p]: looking ahead (direction +1, the lower band storage's column
+  // i) in block 1 and S, behind (-1, the reversal's column) in block 2.
+  // begin_line(i) zeroes them.  Entries outside the matrix, and those ahead
+  // of S's rows in block 2 (block 2's own lines hold them), are not read.
+  struct Line {
+    double* values;
+    int direction;
   };
-  Row begin_row(std::int64_t i);
-  double* storage() { return storage_.data(); }
+  Line begin_line(std::int64_t i);
 
-  // Writes the matrix and factors it: fill(begin, end) must begin_row() and
-  // add every entry of the lower triangle in rows [begin, end); it is called
-  // once per part, the two parts concurrently where two cores are free
-  // (free_cores.hpp).
+  // Writes the matrix and factors it: fill(begin, end) must begin_line() and
+  // write the line of every row in [begin, end); it is called once per part,
+  // the two parts concurrently where two cores are free (free_cores.hpp).
   // Throws NotPositiveDefinite (minor counted in the elimination order).
   void factor(const std::function<void(std::int64_t begin, std::int64_t end)>& fill);
 
@@ -64,7 +64,7 @@ class SplitBandCholesky {
   // Rows [first_row(p), first_row(p + 1)) are written by part p: block 1 and
   // S by part 0, block 2 by part 1.
   std::int64_t first_row(int part) const { return part == 0 ? 0 : part == 1 ? second_ : n_; }
-  // A(i, j) of the lower triangle, i - j <= kd, where begin_row(i) put it.
+  // A(i, j) of the lower triangle, i - j <= kd, where the lines put it.
   double entry(std::int64_t i, std::int64_t j) const;
   void factor_block(int part);
   void factor_separator();
