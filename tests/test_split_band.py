@@ -1,6 +1,9 @@
 """The band Cholesky factored as two halves on two cores (fastilt._linalg.SplitBandCholesky)
 against the serial band solver, SciPy and, inside an inversion, the python fallback."""
 
+import os
+import sys
+
 import numpy as np
 import pytest
 import scipy.linalg
@@ -215,3 +218,38 @@ def test_weighted_series_keeps_w_and_agrees_with_the_fallback():
     assert make().system.repeated_block is None and "W" in vars(make())
     compiled, python = _compiled_and_fallback(make)
     assert rel_err(compiled.g, python.g) <= 1e-8
+
+
+_HELPER_AFFINITY = """
+import json, os
+import numpy as np
+from fastilt import _linalg
+from test_split_band import random_band
+main = os.sched_getaffinity(0)
+ab = random_band(64 * 51, 50, np.random.default_rng(5))
+_linalg.SplitBandCholesky(ab, blocks=2)  # the two blocks on two threads
+tasks = [int(t) for t in os.listdir("/proc/self/task")]
+print(json.dumps([sorted(main), os.sched_getaffinity(0) == main,
+                  [sorted(os.sched_getaffinity(t)) for t in tasks if os.sched_getaffinity(t) != main]]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="thread affinity is set on Linux only")
+def test_the_helper_of_a_split_keeps_off_the_callers_cpu():
+    # Linux wakes a helper on its caller's core when every core is busy, where
+    # the two would share one core; fastilt's helper keeps off that CPU.  The
+    # caller's own affinity is left alone.
+    import json
+    import subprocess
+
+    if not ilt.show_config("dicts")["openmp"]["found"]:
+        pytest.skip("built without OpenMP: no helper threads")
+    allowed = os.sched_getaffinity(0)
+    if len(allowed) < 2:
+        pytest.skip("one CPU allowed: nowhere else for a helper")
+    done = subprocess.run([sys.executable, "-c", _HELPER_AFFINITY], capture_output=True, text=True, check=True,
+                          env={**os.environ, "OMP_NUM_THREADS": "2", "PYTHONPATH": os.path.dirname(__file__)})
+    main, main_unchanged, restricted = json.loads(done.stdout)
+    assert main == sorted(allowed) and main_unchanged
+    assert len(restricted) == 1  # the one helper
+    assert len(restricted[0]) == len(main) - 1 and set(restricted[0]) < set(main)

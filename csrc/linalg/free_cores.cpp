@@ -2,6 +2,11 @@
 
 #include <algorithm>
 
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 namespace fastilt {
 namespace free_cores {
 namespace {
@@ -45,6 +50,28 @@ void record(int parts, int caller_parts, Clock::duration caller_busy, Clock::dur
   solo_until.store((Clock::now().time_since_epoch() + Clock::duration(solo)).count(), std::memory_order_relaxed);
   next_solo.store(std::min(2 * solo, kLongestSolo.count()), std::memory_order_relaxed);
 }
+
+#ifdef __linux__
+int current_cpu() { return sched_getcpu(); }
+
+void stay_off(int cpu) {
+  thread_local int avoided = -1;
+  thread_local bool known = false;
+  thread_local cpu_set_t allowed;  // before the first restriction
+  if (cpu < 0 || cpu >= CPU_SETSIZE || cpu == avoided) return;
+  if (!known) {
+    if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0) return;
+    known = true;
+  }
+  cpu_set_t elsewhere = allowed;
+  CPU_CLR(cpu, &elsewhere);
+  if (CPU_COUNT(&elsewhere) > 0 && pthread_setaffinity_np(pthread_self(), sizeof elsewhere, &elsewhere) == 0)
+    avoided = cpu;
+}
+#else
+int current_cpu() { return -1; }
+void stay_off(int) {}
+#endif
 
 }  // namespace free_cores
 }  // namespace fastilt
