@@ -25,6 +25,15 @@ data.invert(verbose=0, solver="lowrank")
 np.save(sys.argv[1], np.asarray(data.g))
 """
 
+BAND_SERIES = """
+import sys
+import numpy as np
+from test_split_band import pseudo2d
+data = pseudo2d(200)
+data.invert(verbose=0, solver="band")
+np.save(sys.argv[1], np.asarray(data.g))
+"""
+
 
 def portable(*arguments):
     """Runs ``python *arguments`` with the AVX2 kernels switched off; its stdout."""
@@ -54,4 +63,14 @@ def test_the_portable_low_rank_solves_give_the_same_inversion(n_tau, tmp_path):
     portable("-c", LOW_RANK_MAP.format(n_tau=n_tau), str(tmp_path / "g.npy"))
     data = _synthetic(n_tau, parameters={"maxloop": 40})
     data.invert(verbose=0, solver="lowrank")
+    assert relative_error(np.load(tmp_path / "g.npy"), np.asarray(data.g)) <= 1e-9
+
+
+def test_the_portable_band_factorisation_gives_the_same_inversion(tmp_path):
+    # LAPACK dpbtrf in place of the panel kernel, on a series of spectra whose band is split in two.
+    from test_split_band import pseudo2d
+
+    portable("-c", BAND_SERIES, str(tmp_path / "g.npy"))
+    data = pseudo2d(200)
+    data.invert(verbose=0, solver="band")
     assert relative_error(np.load(tmp_path / "g.npy"), np.asarray(data.g)) <= 1e-9

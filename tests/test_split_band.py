@@ -7,6 +7,9 @@ import sys
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.linalg.lapack
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fastilt as ilt
 from fastilt import _core, _linalg
@@ -36,9 +39,35 @@ def test_matches_scipy_and_serial_band(n, kd, blocks):
     assert factor.blocks == blocks
     assert rel_err(factor.solve(b), ref) <= 1e-12
     assert rel_err(factor.solve(b), _linalg.BandCholesky(ab).solve(b)) <= 1e-12
-    # one band factorisation exactly when not split
-    if blocks == 1:
-        np.testing.assert_array_equal(factor.solve(b), _linalg.BandCholesky(ab).solve(b))
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 160), kd=st.integers(0, 40), blocks=st.sampled_from([1, 2]), seed=st.integers(0, 2**32 - 1))
+def test_any_band_shape_matches_scipy(n, kd, blocks, seed):
+    # fastilt's panel kernel (where the CPU has AVX2/FMA) or dpbtrf: panels of 4 against n not a
+    # multiple of 4, rows in blocks of 12 against a band narrower or wider than 12, kd >= n.
+    kd = min(kd, n - 1)
+    if blocks == 2 and (kd < 1 or n < 3 * kd):
+        blocks = 1
+    rng = np.random.default_rng(seed)
+    ab = random_band(n, kd, rng, shift=4 * (2 * kd + 1))  # diagonally dominant: positive definite
+    B = rng.standard_normal((n, 2))
+    ref = scipy.linalg.solveh_banded(ab, B, lower=True)
+    assert rel_err(_linalg.SplitBandCholesky(ab, blocks=blocks).solve(B), ref) <= 1e-12
+
+
+@pytest.mark.parametrize("blocks", [1, 2])
+@pytest.mark.parametrize("row", [0, 3, 37, 299])
+def test_not_positive_definite_names_lapacks_leading_minor(blocks, row):
+    ab = random_band(300, 20, np.random.default_rng(3))
+    ab[0, row] = -1.0
+    order = scipy.linalg.lapack.dpbtrf(ab, lower=1)[1]
+    assert order == row + 1
+    with pytest.raises(_linalg.NotPositiveDefiniteError, match=rf"leading minor of order {order} "):
+        _linalg.SplitBandCholesky(ab, blocks=1)
+    if blocks == 2 and row < (300 - 20) // 2:  # in block 1, counted as in one band factorisation
+        with pytest.raises(_linalg.NotPositiveDefiniteError, match=rf"leading minor of order {order} "):
+            _linalg.SplitBandCholesky(ab, blocks=2)
 
 
 def test_several_right_hand_sides_and_reuse():

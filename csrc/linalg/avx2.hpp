@@ -1,4 +1,4 @@
-// Where the hand-written AVX2/FMA kernels (small_cholesky.cpp, gram.cpp,
+// Where the hand-written AVX2/FMA kernels (panel_cholesky.cpp, gram.cpp,
 // matvec.cpp, row_summary.cpp, single_factor.cpp) can be compiled and run.
 // They are compiled with per-function target attributes, so the library still
 // loads on any x86-64 CPU; callers ask avx2_fma_available() at run time and

@@ -16,7 +16,7 @@
 #include "gram.hpp"
 #include "matvec.hpp"
 #include "row_summary.hpp"
-#include "small_cholesky.hpp"
+#include "panel_cholesky.hpp"
 #include "split_band_cholesky.hpp"
 #ifdef FASTILT_HAVE_CHOLMOD
 #include "cholmod_solver.hpp"
@@ -221,7 +221,7 @@ PYBIND11_MODULE(_linalg, m) {
                                                        linalg_error);
 
   // Which code factors dense systems of up to SMALL_CHOLESKY_MAX unknowns
-  // here: fastilt's AVX2/FMA kernel, or LAPACK (see small_cholesky.hpp).
+  // here: fastilt's AVX2/FMA kernel, or LAPACK (see panel_cholesky.hpp).
   m.attr("SMALL_CHOLESKY") = fastilt::small_cholesky_available() ? "avx2 kernel" : "lapack";
   m.attr("SMALL_CHOLESKY_MAX") = fastilt::kSmallCholeskyMax;
 

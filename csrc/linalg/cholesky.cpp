@@ -7,7 +7,7 @@
 
 #include "errors.hpp"
 #include "lapack.hpp"
-#include "small_cholesky.hpp"
+#include "panel_cholesky.hpp"
 
 namespace fastilt {
 namespace {
@@ -106,29 +106,36 @@ void dense_cholesky_solve(const double* l, std::int64_t n, double* b,
 
 BandCholesky::BandCholesky(const double* ab, std::int64_t n, std::int64_t kd)
     : n_(n), kd_(kd), factor_(ab, ab + (kd + 1) * n) {
-  band_cholesky_factor(factor_.data(), n_, kd_);
+  band_cholesky_factor(factor_.data(), n_, kd_, kd_ + 1);
 }
 
 void BandCholesky::solve(double* b, std::int64_t nrhs) const {
-  band_cholesky_solve(factor_.data(), n_, kd_, b, nrhs);
+  band_cholesky_solve(factor_.data(), n_, kd_, kd_ + 1, b, nrhs);
 }
 
-void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd) {
+void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld) {
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
-  const int ldab = to_lapack_int(kd + 1, "kd + 1");
+  const int ldab = to_lapack_int(ld, "ld");
+  if (ld < kd + 1) throw std::invalid_argument("band storage needs ld >= kd + 1");
   if (ni == 0) return;
+  static const bool kernel = small_cholesky_available();
+  if (kernel && ld >= kd + 1 + kBandPadding) {
+    const int info = band_panel_cholesky_factor(ab, n, kd, ld);
+    if (info > 0) throw NotPositiveDefinite(info);
+    return;
+  }
   int info = 0;
   dpbtrf_(&kLower, &ni, &kdi, ab, &ldab, &info, 1);
   check_info(info, "dpbtrf");
 }
 
-void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, double* b,
+void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld, double* b,
                          std::int64_t nrhs) {
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
   const int nr = to_lapack_int(nrhs, "nrhs");
-  const int ldab = kdi + 1;
+  const int ldab = to_lapack_int(ld, "ld");
   if (ni == 0 || nr == 0) return;
   int info = 0;
   dpbtrs_(&kLower, &ni, &kdi, &nr, ab, &ldab, b, &ni, &info, 1);

@@ -87,10 +87,13 @@ class BandCholesky {
 namespace fastilt {
 
 // In-place variants for callers that own the band storage (no copy of a
-// possibly very large factor): factor `ab` ((kd+1) x n, lower band storage)
-// into L, then solve with it.
-void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd);
-void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, double* b,
+// possibly very large factor): factor `ab` (lower band storage, ld x n with
+// ld >= kd + 1) into L, then solve with it.  Storage with ld >= kd + 1 +
+// kBandPadding whose padding slots are zero is factored by fastilt's panel
+// kernel where the CPU has AVX2/FMA (panel_cholesky.hpp), otherwise by LAPACK
+// dpbtrf.
+void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld);
+void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld, double* b,
                          std::int64_t nrhs);
 
 }  // namespace fastilt

@@ -9,6 +9,7 @@
 #include "errors.hpp"
 #include "free_cores.hpp"
 #include "lapack.hpp"
+#include "panel_cholesky.hpp"
 
 namespace fastilt {
 namespace {
@@ -23,7 +24,7 @@ int SplitBandCholesky::default_blocks(std::int64_t n, std::int64_t kd) {
 }
 
 SplitBandCholesky::SplitBandCholesky(std::int64_t n, std::int64_t kd, int blocks)
-    : n_(n), kd_(kd), ld_(kd + 1), blocks_(blocks) {
+    : n_(n), kd_(kd), ld_(kd + 1 + kBandPadding), blocks_(blocks) {
   if (n < 0 || kd < 0 || n > INT_MAX || kd >= INT_MAX)
     throw std::invalid_argument("band of n = " + std::to_string(n) + ", kd = " + std::to_string(kd) +
                                 " out of range for LAPACK");
@@ -61,7 +62,7 @@ void SplitBandCholesky::factor_block(int part) {
   const std::int64_t rows = part == 0 ? separator_ : n_ - second_;
   double* block = storage_.data() + (part == 0 ? 0 : second_ * ld_);
   try {
-    band_cholesky_factor(block, rows, kd_);
+    band_cholesky_factor(block, rows, kd_, ld_);
   } catch (const NotPositiveDefinite& e) {
     throw NotPositiveDefinite(e.minor() + (part == 0 ? 0 : separator_));
   }
@@ -69,7 +70,8 @@ void SplitBandCholesky::factor_block(int part) {
   // The coupling C of S to the block's last kd unknowns (elimination order),
   // as a dense kd x kd matrix: C(s, c) = A(S row s, block unknown c); then
   // X = C T⁻ᵀ with T the trailing kd x kd triangle of the block's factor
-  // (band storage read with leading dimension kd), and its Schur term X Xᵀ.
+  // (band storage read as a dense matrix with leading dimension ld - 1: (i, j)
+  // at (i - j) + j ld = i + j (ld - 1)), and its Schur term X Xᵀ.
   const std::int64_t kd = kd_;
   double* x = coupling_[part].data();
   for (std::int64_t c = 0; c < kd; ++c)
@@ -78,10 +80,10 @@ void SplitBandCholesky::factor_block(int part) {
       const std::int64_t col = part == 0 ? separator_ - kd + c : separator_ + s;
       x[s + c * kd] = row - col <= kd ? entry(row, col) : 0.0;
     }
-  const int k = static_cast<int>(kd);
+  const int k = static_cast<int>(kd), dense_ld = static_cast<int>(ld_ - 1);
   const double one = 1.0, zero = 0.0;
   const double* t = block + (rows - kd) * ld_;
-  dtrsm_(&kRight, &kLower, &kTranspose, &kNo, &k, &k, &one, t, &k, x, &k, 1, 1, 1, 1);
+  dtrsm_(&kRight, &kLower, &kTranspose, &kNo, &k, &k, &one, t, &dense_ld, x, &k, 1, 1, 1, 1);
   dsyrk_(&kLower, &kNo, &k, &k, &one, x, &k, &zero, schur_[part].data(), &k, 1, 1);
 }
 
@@ -105,7 +107,7 @@ void SplitBandCholesky::factor_separator() {
 
 void SplitBandCholesky::solve(double* b) const {
   if (blocks_ == 1) {
-    band_cholesky_solve(storage_.data(), n_, kd_, b, 1);
+    band_cholesky_solve(storage_.data(), n_, kd_, ld_, b, 1);
     return;
   }
   for_each_part(2, [&](int p) { forward(p, b); });

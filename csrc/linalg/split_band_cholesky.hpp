@@ -12,8 +12,10 @@
 // does: X1 and X2 then live in the trailing kd columns of L1 and L2 only (no
 // fill-in).  The answer is that of one band Cholesky up to rounding.
 //
-// Storage is n x (kd + 1) doubles, as for dpbtrf: block 1 and S in LAPACK
-// lower band storage, block 2 in the lower band storage of its reversal.
+// Storage is n x ld doubles, ld = kd + 1 + kBandPadding (zero slots below
+// each column's band, for the panel kernel: panel_cholesky.hpp): block 1 and
+// S in LAPACK lower band storage, block 2 in the lower band storage of its
+// reversal.
 // Either way, row i's entries on one side of the diagonal are contiguous
 // there (a "line"), and the caller writes the matrix line by line (see
 // factor()), so that each thread also assembles its own block.

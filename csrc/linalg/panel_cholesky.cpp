@@ -1,5 +1,6 @@
-#include "small_cholesky.hpp"
+#include "panel_cholesky.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "avx2.hpp"
@@ -12,21 +13,29 @@ bool small_cholesky_available() { return avx2_fma_available(); }
 
 namespace {
 
-// Left-looking by panels of 4 columns.  For panel j0..j0+3:
-//   1. the rows below the panel's diagonal block get A -= L[:, :j0] L[panel, :j0]ᵀ,
-//      12 (then 4) rows at a time with the 4 columns in registers;
+// Left-looking by panels of 4 columns, on a matrix addressed as
+// a[i + j * lda] whose entries with i - j > kd are zero: dense (lda = n,
+// kd = n) or LAPACK lower band storage with leading dimension lda + 1, whose
+// (i, j) is at (i - j) + j * (lda + 1) = i + j * lda.  The band needs
+// kBandPadding zero slots below each column's kd + 1 (see
+// band_panel_cholesky_factor): a block of 12 rows reads a column k from its
+// first row's band on, up to 11 rows past the band, and finds zeros there.
+// For panel j0..j0+3 (rows j0 .. end - 1, where the panel's band ends):
+//   1. the rows get A -= L[:, k] L[panel, k]ᵀ over the columns k < j0 within
+//      reach, 12 (then 4) rows at a time with the 4 columns in registers;
 //   2. the 4 x 4 diagonal block gets the same update and is factored;
 //   3. the rows below solve x L_blockᵀ = row, 4 rows at a time.
 // A last panel narrower than 4 and row remainders go through scalar loops.
-__attribute__((target("avx2,fma"))) void update_rows(double* a, int n, int j0, int i0, int rows) {
-  const int lda = n;
+// Out of the band, the products meet a zero (the factor has no fill there),
+// so those slots stay zero.
+__attribute__((target("avx2,fma"))) void update_rows(double* a, std::int64_t lda, std::int64_t kd, int j0, int i0,
+                                                    int end) {
   int i = i0;
-  const int end = i0 + rows;
   for (; i + 12 <= end; i += 12) {
     __m256d acc[4][3];
     for (int c = 0; c < 4; ++c)
       for (int v = 0; v < 3; ++v) acc[c][v] = _mm256_loadu_pd(a + i + 4 * v + (j0 + c) * lda);
-    for (int k = 0; k < j0; ++k) {
+    for (std::int64_t k = std::max<std::int64_t>(0, i - kd); k < j0; ++k) {
       const double* lk = a + k * lda;
       const __m256d l0 = _mm256_loadu_pd(lk + i), l1 = _mm256_loadu_pd(lk + i + 4),
                     l2 = _mm256_loadu_pd(lk + i + 8);
@@ -43,7 +52,7 @@ __attribute__((target("avx2,fma"))) void update_rows(double* a, int n, int j0, i
   for (; i + 4 <= end; i += 4) {
     __m256d acc[4];
     for (int c = 0; c < 4; ++c) acc[c] = _mm256_loadu_pd(a + i + (j0 + c) * lda);
-    for (int k = 0; k < j0; ++k) {
+    for (std::int64_t k = std::max<std::int64_t>(0, i - kd); k < j0; ++k) {
       const double* lk = a + k * lda;
       const __m256d l0 = _mm256_loadu_pd(lk + i);
       for (int c = 0; c < 4; ++c) acc[c] = _mm256_fnmadd_pd(l0, _mm256_broadcast_sd(lk + j0 + c), acc[c]);
@@ -53,15 +62,15 @@ __attribute__((target("avx2,fma"))) void update_rows(double* a, int n, int j0, i
   for (; i < end; ++i)
     for (int c = 0; c < 4; ++c) {
       double s = a[i + (j0 + c) * lda];
-      for (int k = 0; k < j0; ++k) s -= a[i + k * lda] * a[j0 + c + k * lda];
+      for (std::int64_t k = std::max<std::int64_t>(0, i - kd); k < j0; ++k) s -= a[i + k * lda] * a[j0 + c + k * lda];
       a[i + (j0 + c) * lda] = s;
     }
 }
 
-__attribute__((target("avx2,fma"))) void solve_rows(double* a, int n, int j0, const double* inverse) {
-  const int lda = n;
+__attribute__((target("avx2,fma"))) void solve_rows(double* a, std::int64_t lda, int j0, int end,
+                                                   const double* inverse) {
   int i = j0 + 4;
-  for (; i + 4 <= n; i += 4) {
+  for (; i + 4 <= end; i += 4) {
     __m256d x[4];
     for (int c = 0; c < 4; ++c) {
       x[c] = _mm256_loadu_pd(a + i + (j0 + c) * lda);
@@ -71,7 +80,7 @@ __attribute__((target("avx2,fma"))) void solve_rows(double* a, int n, int j0, co
       _mm256_storeu_pd(a + i + (j0 + c) * lda, x[c]);
     }
   }
-  for (; i < n; ++i)
+  for (; i < end; ++i)
     for (int c = 0; c < 4; ++c) {
       double s = a[i + (j0 + c) * lda];
       for (int cc = 0; cc < c; ++cc) s -= a[i + (j0 + cc) * lda] * a[j0 + c + (j0 + cc) * lda];
@@ -79,21 +88,20 @@ __attribute__((target("avx2,fma"))) void solve_rows(double* a, int n, int j0, co
     }
 }
 
-}  // namespace
-
-int small_cholesky_factor(double* a, int n) {
-  const int lda = n;
+int panel_cholesky(double* a, int n, std::int64_t lda, std::int64_t kd) {
   for (int j0 = 0; j0 < n; j0 += 4) {
     const int w = n - j0 < 4 ? n - j0 : 4;
-    const int first_in_block = w == 4 ? j0 : 0;  // where sums over k start inside the block
+    // The rows the panel's columns reach: j0 + 3 + kd at most.
+    const int end = static_cast<int>(std::min<std::int64_t>(n, j0 + 4 + kd));
     if (w == 4) {
       // The vector update covers the whole 4-column panel from row j0 on,
-      // the upper triangle of its diagonal block included: that part is put
-      // back, so that only the lower triangle changes.
+      // the upper triangle of its diagonal block included (in band storage:
+      // padding slots of the column before): that part is put back, so that
+      // only the lower triangle changes.
       double upper[4][4];
       for (int c = 1; c < 4; ++c)
         for (int r = 0; r < c; ++r) upper[c][r] = a[j0 + r + (j0 + c) * lda];
-      update_rows(a, n, j0, j0, n - j0);
+      update_rows(a, lda, kd, j0, j0, end);
       for (int c = 1; c < 4; ++c)
         for (int r = 0; r < c; ++r) a[j0 + r + (j0 + c) * lda] = upper[c][r];
     }
@@ -105,7 +113,8 @@ int small_cholesky_factor(double* a, int n) {
       const int j = j0 + c;
       for (int i = j; i < j0 + w; ++i) {
         double s = a[i + j * lda];
-        for (int k = first_in_block; k < j; ++k) s -= a[i + k * lda] * a[j + k * lda];
+        const std::int64_t first = w == 4 ? j0 : std::max<std::int64_t>(0, i - kd);
+        for (std::int64_t k = first; k < j; ++k) s -= a[i + k * lda] * a[j + k * lda];
         if (i == j) {
           if (!(s > 0)) return j + 1;  // NaN too, as dpotrf
           s = std::sqrt(s);
@@ -116,9 +125,17 @@ int small_cholesky_factor(double* a, int n) {
         a[i + j * lda] = s;
       }
     }
-    if (w == 4) solve_rows(a, n, j0, inverse);
+    if (w == 4) solve_rows(a, lda, j0, end, inverse);
   }
   return 0;
+}
+
+}  // namespace
+
+int small_cholesky_factor(double* a, int n) { return panel_cholesky(a, n, n, n); }
+
+int band_panel_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld) {
+  return panel_cholesky(ab, static_cast<int>(n), ld - 1, kd);
 }
 
 namespace {
@@ -187,6 +204,7 @@ void small_cholesky_solve(const double* l, int n, double* b) {
 #else
 
 int small_cholesky_factor(double*, int) { return -1; }
+int band_panel_cholesky_factor(double*, std::int64_t, std::int64_t, std::int64_t) { return -1; }
 void small_cholesky_solve(const double*, int, double*) {}
 
 #endif
