@@ -114,17 +114,30 @@ void BandCholesky::solve(double* b, std::int64_t nrhs) const {
 }
 
 void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld) {
+  band_cholesky_fill_and_factor(ab, n, kd, ld, [](std::int64_t, std::int64_t) {});
+}
+
+void band_cholesky_fill_and_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld,
+                                   const std::function<void(std::int64_t, std::int64_t)>& fill_columns) {
   const int ni = to_lapack_int(n, "n");
   const int kdi = to_lapack_int(kd, "kd");
   const int ldab = to_lapack_int(ld, "ld");
   if (ld < kd + 1) throw std::invalid_argument("band storage needs ld >= kd + 1");
-  if (ni == 0) return;
   static const bool kernel = small_cholesky_available();
   if (kernel && ld >= kd + 1 + kBandPadding) {
-    const int info = band_panel_cholesky_factor(ab, n, kd, ld);
-    if (info > 0) throw NotPositiveDefinite(info);
+    // A panel reads its columns' band, and kd columns before them: a stretch
+    // written just before it is factored is still in cache (the band of a
+    // pseudo-2D series is tens of MB).
+    for (std::int64_t first = 0; first < n; first += kFillAheadColumns) {
+      const std::int64_t last = std::min(n, first + kFillAheadColumns);
+      fill_columns(first, last);
+      const int info = band_panel_cholesky_factor(ab, n, kd, ld, first, last);
+      if (info > 0) throw NotPositiveDefinite(info);
+    }
     return;
   }
+  fill_columns(0, n);
+  if (ni == 0) return;
   int info = 0;
   dpbtrf_(&kLower, &ni, &kdi, ab, &ldab, &info, 1);
   check_info(info, "dpbtrf");

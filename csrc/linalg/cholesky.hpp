@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace fastilt {
@@ -93,6 +94,12 @@ namespace fastilt {
 // kernel where the CPU has AVX2/FMA (panel_cholesky.hpp), otherwise by LAPACK
 // dpbtrf.
 void band_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld);
+// The same, with the storage written by fill_columns(first, last) (columns
+// [first, last) of `ab`): for the panel kernel in stretches of
+// kFillAheadColumns just before they are factored, for LAPACK all at once.
+constexpr std::int64_t kFillAheadColumns = 256;  // a multiple of 4
+void band_cholesky_fill_and_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld,
+                                   const std::function<void(std::int64_t, std::int64_t)>& fill_columns);
 void band_cholesky_solve(const double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld, double* b,
                          std::int64_t nrhs);
 

@@ -88,8 +88,9 @@ __attribute__((target("avx2,fma"))) void solve_rows(double* a, std::int64_t lda,
     }
 }
 
-int panel_cholesky(double* a, int n, std::int64_t lda, std::int64_t kd) {
-  for (int j0 = 0; j0 < n; j0 += 4) {
+// Columns [first, last) (first a multiple of 4), those before already factored.
+int panel_cholesky(double* a, int n, std::int64_t lda, std::int64_t kd, int first, int last) {
+  for (int j0 = first; j0 < last; j0 += 4) {
     const int w = n - j0 < 4 ? n - j0 : 4;
     // The rows the panel's columns reach: j0 + 3 + kd at most.
     const int end = static_cast<int>(std::min<std::int64_t>(n, j0 + 4 + kd));
@@ -132,10 +133,12 @@ int panel_cholesky(double* a, int n, std::int64_t lda, std::int64_t kd) {
 
 }  // namespace
 
-int small_cholesky_factor(double* a, int n) { return panel_cholesky(a, n, n, n); }
+int small_cholesky_factor(double* a, int n) { return panel_cholesky(a, n, n, n, 0, n); }
 
-int band_panel_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld) {
-  return panel_cholesky(ab, static_cast<int>(n), ld - 1, kd);
+int band_panel_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld,
+                               std::int64_t first_column, std::int64_t last_column) {
+  return panel_cholesky(ab, static_cast<int>(n), ld - 1, kd, static_cast<int>(first_column),
+                        static_cast<int>(last_column));
 }
 
 namespace {
@@ -204,7 +207,9 @@ void small_cholesky_solve(const double* l, int n, double* b) {
 #else
 
 int small_cholesky_factor(double*, int) { return -1; }
-int band_panel_cholesky_factor(double*, std::int64_t, std::int64_t, std::int64_t) { return -1; }
+int band_panel_cholesky_factor(double*, std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t) {
+  return -1;
+}
 void small_cholesky_solve(const double*, int, double*) {}
 
 #endif

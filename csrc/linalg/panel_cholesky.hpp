@@ -29,10 +29,13 @@ int small_cholesky_factor(double* a, int n);
 
 // The same kernel on a band matrix (n up to INT_MAX) in LAPACK lower band
 // storage with leading dimension ld >= kd + 1 + kBandPadding, whose slots
-// below each column's kd + 1 entries are zero (they stay zero).  Returns as
+// below each column's kd + 1 entries are zero (they stay zero): columns
+// [first_column, last_column), the columns before already factored, those
+// after not read (first_column a multiple of 4).  Returns as
 // small_cholesky_factor.  Needs small_cholesky_available().
 constexpr std::int64_t kBandPadding = 11;
-int band_panel_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld);
+int band_panel_cholesky_factor(double* ab, std::int64_t n, std::int64_t kd, std::int64_t ld,
+                               std::int64_t first_column, std::int64_t last_column);
 
 // b := (L Lᵀ)⁻¹ b for L (n <= kSmallCholeskyMax) from small_cholesky_factor (one right-hand side):
 // the two triangular solves by blocks of 4, without LAPACK dpotrs, whose

@@ -51,21 +51,27 @@ SplitBandCholesky::Line SplitBandCholesky::begin_line(std::int64_t i) {
 }
 
 void SplitBandCholesky::factor(const std::function<void(std::int64_t, std::int64_t)>& fill) {
-  for_each_part(blocks_, [&](int p) {
-    fill(first_row(p), first_row(p + 1));
-    factor_block(p);
-  });
+  for_each_part(blocks_, [&](int p) { factor_block(p, fill); });
   if (blocks_ == 2) factor_separator();
 }
 
-void SplitBandCholesky::factor_block(int part) {
+void SplitBandCholesky::factor_block(int part, const std::function<void(std::int64_t, std::int64_t)>& fill) {
   const std::int64_t rows = part == 0 ? separator_ : n_ - second_;
   double* block = storage_.data() + (part == 0 ? 0 : second_ * ld_);
+  // Column c of the block's storage is the line of row c (block 1) or of row
+  // n - 1 - c (block 2, reversed).
+  const auto fill_columns = [&](std::int64_t first, std::int64_t last) {
+    if (part == 0)
+      fill(first, last);
+    else
+      fill(n_ - last, n_ - first);
+  };
   try {
-    band_cholesky_factor(block, rows, kd_, ld_);
+    band_cholesky_fill_and_factor(block, rows, kd_, ld_, fill_columns);
   } catch (const NotPositiveDefinite& e) {
     throw NotPositiveDefinite(e.minor() + (part == 0 ? 0 : separator_));
   }
+  if (part == 0) fill(separator_, second_);  // S's rows
   if (blocks_ == 1) return;
   // The coupling C of S to the block's last kd unknowns (elimination order),
   // as a dense kd x kd matrix: C(s, c) = A(S row s, block unknown c); then

@@ -54,7 +54,8 @@ class SplitBandCholesky {
   Line begin_line(std::int64_t i);
 
   // Writes the matrix and factors it: fill(begin, end) must begin_line() and
-  // write the line of every row in [begin, end); it is called once per part,
+  // write the line of every row in [begin, end).  Each part calls it for its
+  // rows, in stretches just before it factors them (band_cholesky_fill_and_factor),
   // the two parts concurrently where two cores are free (free_cores.hpp).
   // Throws NotPositiveDefinite (minor counted in the elimination order).
   void factor(const std::function<void(std::int64_t begin, std::int64_t end)>& fill);
@@ -63,12 +64,11 @@ class SplitBandCholesky {
   void solve(double* b) const;
 
  private:
-  // Rows [first_row(p), first_row(p + 1)) are written by part p: block 1 and
-  // S by part 0, block 2 by part 1.
-  std::int64_t first_row(int part) const { return part == 0 ? 0 : part == 1 ? second_ : n_; }
   // A(i, j) of the lower triangle, i - j <= kd, where the lines put it.
   double entry(std::int64_t i, std::int64_t j) const;
-  void factor_block(int part);
+  // Writes (fill) and factors block `part`: part 0 writes block 1 and S,
+  // part 1 block 2.
+  void factor_block(int part, const std::function<void(std::int64_t, std::int64_t)>& fill);
   void factor_separator();
   void forward(int part, double* b) const;
   void backward(int part, double* b) const;
