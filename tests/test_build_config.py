@@ -109,11 +109,12 @@ def _cpu_flags():
     return {flag for line in text.splitlines() if line.startswith("flags") for flag in line.split(":")[1].split()}
 
 
-def test_reported_small_dense_cholesky_is_the_one_this_cpu_allows():
+def test_reported_small_dense_and_band_cholesky_are_the_ones_this_cpu_allows():
     from fastilt import _linalg
 
     lapack = ilt.show_config(mode="dicts")["lapack"]
     assert lapack["dense Cholesky up to 128 unknowns"] == _linalg.SMALL_CHOLESKY
+    assert lapack["band Cholesky"] == _linalg.SMALL_CHOLESKY
     flags = _cpu_flags()
     if flags is None or sys.platform != "linux":
         return  # the CPU's flags cannot be read here: only the report's consistency is checked

@@ -6,9 +6,10 @@ Solvers (``invert(solver=...)``):
 ``"dense"``    Cholesky of the dense ``W + Γ`` (small problems): fastilt's
                AVX2 kernel up to 128 unknowns where the CPU has AVX2/FMA,
                LAPACK otherwise (``show_config()`` says which);
-``"band"``     LAPACK band Cholesky, when ``W + Γ`` is banded in the natural
-               order (pseudo-2D/3D: block-diagonal ``W``, read as its one
-               repeated block where ``W = I ⊗ B``);
+``"band"``     band Cholesky, when ``W + Γ`` is banded in the natural order
+               (pseudo-2D/3D: block-diagonal ``W``, read as its one repeated
+               block where ``W = I ⊗ B``): fastilt's AVX2 kernel where the CPU
+               has AVX2/FMA, LAPACK otherwise;
 ``"cholmod"``  CHOLMOD supernodal Cholesky, symbolic analysis once per inversion;
 ``"superlu"``  SciPy's SuperLU in the natural order (what ILTpy does for sparse
                kernels), also the fallback when a factorisation is not positive

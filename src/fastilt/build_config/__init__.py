@@ -40,7 +40,8 @@ def _config():
         "compiled core": True,
         "lapack": {"name": _meson.LAPACK, "blas option": _meson.BLAS_OPTION,
                    "OpenBLAS kernels": native_libraries.loaded_kernels or "OpenBLAS's own choice",
-                   f"dense Cholesky up to {_linalg.SMALL_CHOLESKY_MAX} unknowns": _linalg.SMALL_CHOLESKY},
+                   f"dense Cholesky up to {_linalg.SMALL_CHOLESKY_MAX} unknowns": _linalg.SMALL_CHOLESKY,
+                   "band Cholesky": _linalg.SMALL_CHOLESKY},  # the same panel kernel, or LAPACK
         "cholmod": {"found": have_cholmod, "version": _meson.CHOLMOD_VERSION if have_cholmod else None},
         "openmp": {"found": _meson.HAVE_OPENMP, "version": _meson.OPENMP_VERSION or None},
         "compiler": {"name": _meson.COMPILER, "version": _meson.COMPILER_VERSION},
