@@ -282,3 +282,32 @@ def test_the_helper_of_a_split_keeps_off_the_callers_cpu():
     assert main == sorted(allowed) and main_unchanged
     assert len(restricted) == 1  # the one helper
     assert len(restricted[0]) == len(main) - 1 and set(restricted[0]) < set(main)
+
+
+@pytest.mark.parametrize("n_points, parts", [(20, 1), (200, 2)])  # 200: 3200 >= 64 * 35, split
+def test_a_band_in_two_halves_has_two_parallel_parts(n_points, parts):
+    from fastilt.directions import gamma_stencil
+
+    iltdata = pseudo2d(n_points)
+    kd = gamma_stencil(iltdata.directions, tuple(iltdata.Nx))[1]
+    system = _core.repeated_block_band_system(iltdata.system.repeated_block, kd)
+    assert band_iteration(iltdata, system).parallel_parts == parts
+
+
+def test_iltstats_of_bands_in_two_halves_equals_separate_inversions():
+    # Such a batch runs its samples one after the other on the calling thread, each solve on both
+    # cores (a lone worker): every sample exactly what its own inversion gives.
+    import warnings
+
+    from fastilt.statistics import iltstats
+
+    iltdata = pseudo2d(200)
+    iltdata.invert(verbose=0)
+    stats = iltstats(iltdata, n=3, verbose=0, random_seed=1)
+    for sample, g in zip(stats["data_samples"], stats["g_list"]):
+        one = ilt.iltload(data=sample, t=iltdata.t_input)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            one.init(iltdata.tau, iltdata.kernel, parameters=iltdata.user_parameters)
+        one.invert(verbose=0)
+        np.testing.assert_array_equal(g, one.g)

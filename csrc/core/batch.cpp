@@ -75,6 +75,53 @@ void work(Iteration& it, const BatchInput& in, BatchOutput& out, Shared& shared,
   shared.workers_done.notify_all();
 }
 
+// OpenMP's thread count on this thread set to `count` while alive (-1: left
+// alone), then restored.
+class OpenMPThreads {
+ public:
+  explicit OpenMPThreads(int count) {
+#ifdef _OPENMP
+    if (count > 0) {
+      saved_ = omp_get_max_threads();
+      omp_set_num_threads(count);
+    }
+#else
+    (void)count;
+#endif
+  }
+  ~OpenMPThreads() {
+#ifdef _OPENMP
+    if (saved_ > 0) omp_set_num_threads(saved_);
+#endif
+  }
+  OpenMPThreads(const OpenMPThreads&) = delete;
+  OpenMPThreads& operator=(const OpenMPThreads&) = delete;
+
+ private:
+  int saved_ = 0;
+};
+
+// A lone worker: the items one after the other on the calling thread.  A
+// solve split over the cores (a band in two halves) keeps OpenMP's threads,
+// any other stays on this thread as a worker of its own would.  On a thread
+// started for the batch the split solves took 15% longer (iltstats of
+// pseudo-2D samples: 0.89 s an item against 0.77 s here and 0.79 s for a
+// single invert).
+void invert_on_this_thread(Iteration& it, const BatchInput& in, BatchOutput& out, const BatchProgress& progress,
+                           int interval_ms) {
+  const FixedBlasThreads fixed;
+  const OpenMPThreads threads(it.parallel_parts() > 1 ? -1 : 1);
+  auto reported = std::chrono::steady_clock::now();
+  for (std::int64_t i = 0; i < in.items; ++i) {
+    invert_item(it, in, i, out);
+    const auto now = std::chrono::steady_clock::now();
+    if (progress && (i + 1 == in.items || now - reported >= std::chrono::milliseconds(interval_ms))) {
+      progress(i + 1);  // may throw to stop the batch: the items not run stay Cancelled
+      reported = now;
+    }
+  }
+}
+
 }  // namespace
 
 void invert_batch(const std::vector<Iteration*>& workers, const BatchInput& input, BatchOutput& output,
@@ -89,6 +136,10 @@ void invert_batch(const std::vector<Iteration*>& workers, const BatchInput& inpu
   std::fill(output.status, output.status + input.items, static_cast<std::uint8_t>(ItemStatus::Cancelled));
 
   const BlasThreads one_blas_thread(1);  // set once here, held by FixedBlasThreads in the workers
+  if (workers.size() == 1) {
+    invert_on_this_thread(*workers[0], input, output, progress, interval_ms);
+    return;
+  }
   Shared shared;
   shared.workers_left = workers.size();
   std::vector<std::exception_ptr> errors(workers.size());

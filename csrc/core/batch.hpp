@@ -39,8 +39,10 @@ struct BatchOutput {
 // stop the batch (the workers finish their current item first).
 using BatchProgress = std::function<void(std::int64_t)>;
 
-// Runs the items on one thread per worker (BLAS on one thread each).  The
-// workers must have the same size, maxloop and coefficient count.
+// Runs the items on one thread per worker (BLAS on one thread each); a lone
+// worker runs them on the calling thread, keeping OpenMP's threads for the
+// parts of its solves.  The workers must have the same size, maxloop and
+// coefficient count.
 void invert_batch(const std::vector<Iteration*>& workers, const BatchInput& input, BatchOutput& output,
                   const BatchProgress& progress, int interval_ms = 100);
 

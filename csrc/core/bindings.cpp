@@ -376,6 +376,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("g"), py::arg("callback") = py::none())
       .def("release_system", &Iteration::release_system,
            "Free the linear system (its factor) once no more iterations are needed.")
+      .def_property_readonly("parallel_parts", &Iteration::parallel_parts,
+                             "Parts of one solve that run side by side on free cores (2: a band split in two).")
       .def_property_readonly("finished", &Iteration::finished)
       .def_property_readonly("next_iteration", &Iteration::next_iteration)
       .def_property_readonly("g", [](const Iteration& it) {

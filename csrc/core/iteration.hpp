@@ -23,6 +23,7 @@ class Iteration {
   // LinearSystem::restart); W and the penalty model stay.
   void restart(const double* y, const double* coefficients);
   std::int64_t coefficient_count() const { return system_->coefficient_count(); }
+  int parallel_parts() const { return system_->parallel_parts(); }
 
   // Start from a given distribution, or from (W + Γ0)^{-1} Y.
   void start(const std::vector<double>& g0);

@@ -15,6 +15,9 @@ class LinearSystem {
   virtual void solve(const StencilMatrix& gamma, const double* y, double* x) = 0;
   // BLAS threads for this system's factorisations (see BlasThreads).
   virtual int blas_threads() const { return 1; }
+  // Parts of one solve that run side by side on free cores (a band split in
+  // two halves: 2); a batch then runs its items one at a time.
+  virtual int parallel_parts() const { return 1; }
   // Values of the data's part of the system beyond y (the low-rank form's b);
   // 0 where y is all of it.
   virtual std::int64_t coefficient_count() const { return 0; }

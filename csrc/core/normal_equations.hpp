@@ -61,6 +61,7 @@ class NormalEquations : public LinearSystem {
   // (CholmodSolver::factor_single, round_to_single).
   CholmodSolver& factor(const StencilMatrix& gamma, bool single_precision = false);
   int blas_threads() const override;
+  int parallel_parts() const override { return band_ ? band_->blocks() : 1; }
 
  private:
   NormalEquations(Layout layout, const Grid& grid);

@@ -43,11 +43,15 @@ def invert_compiled(template, plan, stack, items, threads, bar, g, convergence, 
         if coefficients is not None:
             coefficients[row] = prepared.coefficients(np.ravel(work.mcomp))
 
-    workers = [
-        _core.Iteration(model, y=np.zeros(model.size), maxloop=template.maxloop, conv_limit=template.conv_limit,
-                        system=prepared.linear_system())
-        for _ in range(min(threads, items.size))
-    ]
+    def worker():
+        return _core.Iteration(model, y=np.zeros(model.size), maxloop=template.maxloop,
+                               conv_limit=template.conv_limit, system=prepared.linear_system())
+
+    workers = [worker()]
+    # A solve already split over the cores (a band in two halves) does as well one item at a
+    # time as one item a core, and is not slowed by a second item's traffic through memory.
+    if workers[0].parallel_parts == 1:
+        workers += [worker() for _ in range(min(threads, items.size) - 1)]
     g_start = None if template.g_guess is None else np.ravel(template.g_guess)
 
     def progress(finished):
