@@ -38,13 +38,23 @@ def random_spd(n, rng):
     return m @ m.T + n * np.eye(n)
 
 
+def laplacian_grid(shape, shift=1.0):
+    """The (2d + 1)-point-stencil Laplacian on a grid of `shape` plus shift * I (SPD)."""
+    n = int(np.prod(shape))
+    a = shift * sp.eye_array(n)
+    for d, m in enumerate(shape):
+        t = sp.diags_array([-np.ones(m - 1), 2 * np.ones(m), -np.ones(m - 1)], offsets=[-1, 0, 1])
+        before, after = int(np.prod(shape[:d])), int(np.prod(shape[d + 1:]))
+        a = a + sp.kron(sp.kron(sp.eye_array(before), t), sp.eye_array(after))
+    a = sp.csc_array(a)
+    a.eliminate_zeros()  # scipy's kron stores explicit zeros
+    a.sort_indices()
+    return a
+
+
 def laplacian_2d(m, shift=1.0):
     """5-point-stencil Laplacian on an m x m grid plus shift * I (SPD, band m)."""
-    t = sp.diags_array([-np.ones(m - 1), 2 * np.ones(m), -np.ones(m - 1)], offsets=[-1, 0, 1])
-    eye = sp.eye_array(m)
-    a = (sp.kron(eye, t) + sp.kron(t, eye) + shift * sp.eye_array(m * m)).tocsc()
-    a.eliminate_zeros()  # scipy's kron stores explicit zeros
-    return a
+    return laplacian_grid((m, m), shift)
 
 
 def random_sparse_spd(n, rng, density=0.02):
@@ -286,11 +296,16 @@ def assert_single_precision_values(m_factor):
     assert np.abs(m_factor - m_factor.astype(np.float32)).max() <= 1e-12 * scale
 
 
+# Grids whose supernodes have every width and height modulo 4 (the solves'
+# panels of four columns and blocks of four rows), and in 3D wide top ones.
+SINGLE_PRECISION_GRIDS = [(6, 6), (31, 31), (9, 8, 7)]
+
+
 @requires_cholmod
-@pytest.mark.parametrize("m", [6, 31])
-def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
-    a = laplacian_2d(m, shift=0.1)
-    n = m * m
+@pytest.mark.parametrize("shape", SINGLE_PRECISION_GRIDS, ids=str)
+def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, shape):
+    a = laplacian_grid(shape, shift=0.1)
+    n = a.shape[0]
     b, v = rng.standard_normal(n), rng.standard_normal(n)
     s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
     with pytest.raises(RuntimeError, match="before factor"):
@@ -322,13 +337,13 @@ def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, m):
 
 
 @requires_cholmod
-@pytest.mark.parametrize("m", [6, 31])
+@pytest.mark.parametrize("shape", SINGLE_PRECISION_GRIDS, ids=str)
 @pytest.mark.parametrize("lower_only", [False, True])
-def test_cholmod_factorisation_in_single_precision(rng, m, lower_only):
-    a = laplacian_2d(m, shift=0.1)
+def test_cholmod_factorisation_in_single_precision(rng, shape, lower_only):
+    a = laplacian_grid(shape, shift=0.1)
     if lower_only:
         a = sp.tril(a, format="csc")
-    n = m * m
+    n = a.shape[0]
     s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
     with pytest.raises(RuntimeError, match="before factor"):
         s.forward(np.ones(n))

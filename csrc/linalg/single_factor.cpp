@@ -32,124 +32,183 @@ struct Supernodes {
   Index row_count(Index s) const { return row_start[s + 1] - row_start[s]; }
 };
 
-// The two passes that take the time: t(i) -= Σ_k c_k(i) a_k and the sums
-// Σ_i c_k(i) t(i), for four columns c_k of L over rows [begin, end); and for
-// a block of right-hand sides in single precision, kWidth values a row
-// (row-major), the rows t(i, :) -= Σ_k c_k(i) a(k, :).
+// The copy of L the solves read (below), supernode s's from values + start[s].
+struct Panels {
+  const float* values;
+  const std::int64_t* start;
+};
+
+// The copy of L that the solves read ("panels"), one supernode after the
+// other from panel_start[s]: its columns four at a time, each four as blocks
+// of four rows from the first column's diagonal down, [c0(i..i+3),
+// c1(i..i+3), c2(i..i+3), c3(i..i+3)], the last block padded with zeros; then
+// the columns left over (fewer than four), each from its diagonal down.  A
+// solve then reads the factor as one sequential stream.  Read in place, four
+// columns of L were four interleaved streams with gaps (the diagonal block's
+// upper triangle), and a factor larger than the cache (T1-T2-D: 41 MB) came
+// from memory at 12-16 GB/s where one stream comes at 26-40 GB/s; as panels
+// the same sums in the same order ran 2.0-2.8x faster (docs/performance.md).
+// Entries above the diagonal in a panel's first block are zero and never read.
+constexpr Index kPanelColumns = 4, kBlockValues = kPanelColumns * kPanelColumns;
+
+Index blocks_of(Index rows) { return (rows + kPanelColumns - 1) / kPanelColumns; }
+// Values of a supernode's panels before panel `g`: panel h has blocks_of(rows) − h blocks.
+Index panel_offset(Index g, Index rows) { return kBlockValues * (g * blocks_of(rows) - g * (g - 1) / 2); }
+// Values of a supernode's copy: its panels, then its leftover columns from the diagonal down.
+Index panel_values(Index columns, Index rows) {
+  const Index panels = columns / kPanelColumns;
+  Index size = panel_offset(panels, rows);
+  for (Index j = panels * kPanelColumns; j < columns; ++j) size += rows - j;
+  return size;
+}
+
+// Supernode s's values (column-major, `rows` x `columns` from `block`) as its panels at `panel`.
+void to_panels(const float* block, Index columns, Index rows, float* panel) {
+  const Index blocks = blocks_of(rows);
+  Index j = 0;
+  for (; j + kPanelColumns <= columns; j += kPanelColumns)
+    for (Index b = j / kPanelColumns; b < blocks; ++b)
+      for (Index k = 0; k < kPanelColumns; ++k)
+        for (Index r = 0; r < kPanelColumns; ++r, ++panel) {
+          const Index i = b * kPanelColumns + r;
+          *panel = i < rows && i >= j + k ? block[(j + k) * rows + i] : 0.0f;
+        }
+  for (; j < columns; ++j) panel = std::copy(block + j * rows + j, block + (j + 1) * rows, panel);
+}
+
+// The passes that take the time, over the blocks of a panel below its first
+// (`blocks` blocks from p, rows from t): t(i) -= Σ_k c_k(i) a_k, the sums
+// Σ_i c_k(i) t(i), and for a block of right-hand sides in single precision,
+// kWidth values a row (row-major), the rows t(i, :) -= Σ_k c_k(i) a(k, :).
+// The sums run from the last block up: the backward solve goes through the
+// panels from the last, and so reads the copy as one descending stream
+// (read ascending within each panel it took as long as before the panels).
 struct PlainLoops {
-  static void subtract4_rows(const float* const* c, const float* a, float* t, Index begin, Index end) {
-    for (Index i = begin; i < end; ++i) {
-      const float l0 = c[0][i], l1 = c[1][i], l2 = c[2][i], l3 = c[3][i];
-      float* row = t + i * kWidth;
-      for (int r = 0; r < kWidth; ++r)
-        row[r] -= l0 * a[r] + l1 * a[kWidth + r] + l2 * a[2 * kWidth + r] + l3 * a[3 * kWidth + r];
-    }
+  static void subtract4_rows(const float* p, Index blocks, const float* a, float* t) {
+    for (Index b = 0; b < blocks; ++b, p += kBlockValues)
+      for (int r = 0; r < kPanelColumns; ++r) {
+        float* row = t + (b * kPanelColumns + r) * kWidth;
+        for (int q = 0; q < kWidth; ++q)
+          row[q] -= p[r] * a[q] + p[4 + r] * a[kWidth + q] + p[8 + r] * a[2 * kWidth + q] +
+                    p[12 + r] * a[3 * kWidth + q];
+      }
   }
-  static void subtract4(const float* const* c, const double* a, double* t, Index begin, Index end) {
-    for (Index i = begin; i < end; ++i)
-      t[i] -= static_cast<double>(c[0][i]) * a[0] + static_cast<double>(c[1][i]) * a[1] +
-              static_cast<double>(c[2][i]) * a[2] + static_cast<double>(c[3][i]) * a[3];
+  static void subtract4(const float* p, Index blocks, const double* a, double* t) {
+    for (Index b = 0; b < blocks; ++b, p += kBlockValues)
+      for (int r = 0; r < kPanelColumns; ++r)
+        t[b * kPanelColumns + r] -= static_cast<double>(p[r]) * a[0] + static_cast<double>(p[4 + r]) * a[1] +
+                                    static_cast<double>(p[8 + r]) * a[2] + static_cast<double>(p[12 + r]) * a[3];
   }
-  static void dot4(const float* const* c, const double* t, Index begin, Index end, double* sums) {
-    for (int k = 0; k < 4; ++k) {
+  static void dot4(const float* p, Index blocks, const double* t, double* sums) {
+    for (int k = 0; k < kPanelColumns; ++k) {
       double sum = 0.0;
-      for (Index i = begin; i < end; ++i) sum += static_cast<double>(c[k][i]) * t[i];
+      for (Index b = blocks; b-- > 0;)
+        for (int r = 0; r < kPanelColumns; ++r)
+          sum += static_cast<double>(p[b * kBlockValues + 4 * k + r]) * t[b * kPanelColumns + r];
       sums[k] = sum;
     }
   }
 };
 
 #ifdef FASTILT_HAVE_AVX2_KERNELS
-// The same, four doubles (eight floats in a block) at a time: GCC leaves the
-// loops above scalar, and the same loops in GCC's vector types ran at about
-// half this speed.
+// The same, a block's four rows of a column in one register of doubles (in
+// a block of right-hand sides, each row one register of floats): GCC leaves
+// the loops above scalar, and the same loops in GCC's vector types ran at
+// about half this speed.
 struct Avx2Loops {
-  // A row of the block is one register, the four rows a(k, :) stay in four,
-  // and each c_k(i) is one broadcast from memory.
-  __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* const* c, const float* a, float* t,
-                                                                 Index begin, Index end) {
+  // How far ahead subtract4_rows asks for the panel (4 KB).  Its eight
+  // right-hand sides make it slow enough per byte that the hardware's own
+  // prefetch falls behind: Z of the T1-T2-D factor (k = 99) 47.5 -> 41 ms
+  // (medians of 4 alternating processes; 512 to 4096 values the same).  The
+  // one-column passes run at memory speed without, and were slower with it
+  // (1.7 -> 2.1 ms a solve).
+  static constexpr Index kPrefetchValues = 1024;
+
+  // The four rows a(k, :) stay in four registers, each c_k(i) is one broadcast.
+  __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* p, Index blocks, const float* a,
+                                                                 float* t) {
     static_assert(kWidth == 8, "one register a row");
     const __m256 a0 = _mm256_loadu_ps(a), a1 = _mm256_loadu_ps(a + kWidth), a2 = _mm256_loadu_ps(a + 2 * kWidth),
                  a3 = _mm256_loadu_ps(a + 3 * kWidth);
-    for (Index i = begin; i < end; ++i) {
-      float* row = t + i * kWidth;
-      __m256 values = _mm256_loadu_ps(row);
-      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[0] + i), a0, values);
-      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[1] + i), a1, values);
-      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[2] + i), a2, values);
-      values = _mm256_fnmadd_ps(_mm256_broadcast_ss(c[3] + i), a3, values);
-      _mm256_storeu_ps(row, values);
+    for (Index b = 0; b < blocks; ++b, p += kBlockValues) {
+      _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchValues), _MM_HINT_T0);
+      for (int r = 0; r < kPanelColumns; ++r) {
+        float* row = t + (b * kPanelColumns + r) * kWidth;
+        __m256 values = _mm256_loadu_ps(row);
+        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + r), a0, values);
+        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + 4 + r), a1, values);
+        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + 8 + r), a2, values);
+        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + 12 + r), a3, values);
+        _mm256_storeu_ps(row, values);
+      }
     }
   }
-  __attribute__((target("avx2,fma"))) static void subtract4(const float* const* c, const double* a, double* t,
-                                                            Index begin, Index end) {
+  __attribute__((target("avx2,fma"))) static void subtract4(const float* p, Index blocks, const double* a,
+                                                            double* t) {
     const __m256d a0 = _mm256_set1_pd(a[0]), a1 = _mm256_set1_pd(a[1]), a2 = _mm256_set1_pd(a[2]),
                   a3 = _mm256_set1_pd(a[3]);
-    Index i = begin;
-    for (; i + 4 <= end; i += 4) {
-      __m256d ti = _mm256_loadu_pd(t + i);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[0] + i)), a0, ti);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[1] + i)), a1, ti);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[2] + i)), a2, ti);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[3] + i)), a3, ti);
-      _mm256_storeu_pd(t + i, ti);
+    for (Index b = 0; b < blocks; ++b, p += kBlockValues, t += kPanelColumns) {
+      __m256d ti = _mm256_loadu_pd(t);
+      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p)), a0, ti);
+      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + 4)), a1, ti);
+      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + 8)), a2, ti);
+      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + 12)), a3, ti);
+      _mm256_storeu_pd(t, ti);
     }
-    PlainLoops::subtract4(c, a, t, i, end);
   }
-  __attribute__((target("avx2,fma"))) static void dot4(const float* const* c, const double* t, Index begin,
-                                                       Index end, double* sums) {
+  __attribute__((target("avx2,fma"))) static void dot4(const float* p, Index blocks, const double* t,
+                                                       double* sums) {
     __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-    Index i = begin;
-    for (; i + 4 <= end; i += 4) {
-      const __m256d ti = _mm256_loadu_pd(t + i);
-      s0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[0] + i)), ti, s0);
-      s1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[1] + i)), ti, s1);
-      s2 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[2] + i)), ti, s2);
-      s3 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(c[3] + i)), ti, s3);
+    for (Index b = blocks; b-- > 0;) {
+      const float* q = p + b * kBlockValues;
+      const __m256d ti = _mm256_loadu_pd(t + b * kPanelColumns);
+      s0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q)), ti, s0);
+      s1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q + 4)), ti, s1);
+      s2 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q + 8)), ti, s2);
+      s3 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q + 12)), ti, s3);
     }
     // The four totals: pairwise sums within each 128-bit half, then the halves.
     const __m256d h01 = _mm256_hadd_pd(s0, s1), h23 = _mm256_hadd_pd(s2, s3);
-    const __m256d total =
-        _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
-    double rest[4];
-    PlainLoops::dot4(c, t, i, end, rest);
-    _mm256_storeu_pd(sums, _mm256_add_pd(total, _mm256_loadu_pd(rest)));
+    _mm256_storeu_pd(sums, _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20),
+                                         _mm256_permute2f128_pd(h01, h23, 0x31)));
   }
 };
 #endif
 
 // The solves, supernode by supernode, compiled twice (baseline x86-64 with
 // PlainLoops, AVX2/FMA with Avx2Loops, chosen at run time).  t holds one
-// supernode's rows, its own unknowns first.  Forward, column j: t(j) /= L(j, j),
-// then t(i) -= L(i, j) t(j) below; backward, from the last column:
-// t(j) = (t(j) - Σ_{i>j} L(i, j) t(i)) / L(j, j).  Four columns go through the
-// rows below them together, so that t is read (and written) once for four
-// columns of L: otherwise the passes over t, not the factor, bound the solve.
+// supernode's rows, its own unknowns first, and zeros up to whole blocks.
+// Forward, column j: t(j) /= L(j, j), then t(i) -= L(i, j) t(j) below;
+// backward, from the last column: t(j) = (t(j) - Σ_{i>j} L(i, j) t(i)) / L(j, j).
+// A panel's four columns go through the rows below them together, so that t
+// is read (and written) once for four columns of L: otherwise the passes over
+// t, not the factor, bound the solve.  d: a panel's first block, d[4k + r] = c_k(j + r).
 template <typename Loops>
-__attribute__((always_inline)) inline void forward_supernodes(const Supernodes& sn, const float* values, double* x,
-                                                              double* t) {
+__attribute__((always_inline)) inline void forward_supernodes(const Supernodes& sn, const Panels& panels,
+                                                              double* x, double* t) {
   for (Index s = 0; s < sn.count; ++s) {
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
+    const Index blocks = blocks_of(rows);
     const Index* row = sn.rows + sn.row_start[s];
-    const float* block = values + sn.value_start[s];
+    const float* d = panels.values + panels.start[s];
     std::copy(x + first, x + first + columns, t);
-    std::fill(t + columns, t + rows, 0.0);
+    std::fill(t + columns, t + blocks * kPanelColumns, 0.0);
     Index j = 0;
-    for (; j + 4 <= columns; j += 4) {
-      const float *c0 = block + j * rows, *c1 = c0 + rows, *c2 = c1 + rows, *c3 = c2 + rows;
-      const double t0 = t[j] / c0[j];
-      const double t1 = (t[j + 1] - c0[j + 1] * t0) / c1[j + 1];
-      const double t2 = (t[j + 2] - c0[j + 2] * t0 - c1[j + 2] * t1) / c2[j + 2];
-      const double t3 = (t[j + 3] - c0[j + 3] * t0 - c1[j + 3] * t1 - c2[j + 3] * t2) / c3[j + 3];
+    for (; j + kPanelColumns <= columns; j += kPanelColumns) {
+      const double t0 = t[j] / d[0];
+      const double t1 = (t[j + 1] - d[1] * t0) / d[5];
+      const double t2 = (t[j + 2] - d[2] * t0 - d[6] * t1) / d[10];
+      const double t3 = (t[j + 3] - d[3] * t0 - d[7] * t1 - d[11] * t2) / d[15];
       t[j] = t0;
       t[j + 1] = t1;
       t[j + 2] = t2;
       t[j + 3] = t3;
-      const float* const c[4] = {c0, c1, c2, c3};
-      Loops::subtract4(c, t + j, t, j + 4, rows);
+      const Index below = blocks - j / kPanelColumns - 1;
+      Loops::subtract4(d + kBlockValues, below, t + j, t + j + kPanelColumns);
+      d += kBlockValues * (below + 1);
     }
-    for (; j < columns; ++j) {
-      const float* column = block + j * rows;
+    for (; j < columns; d += rows - j, ++j) {
+      const float* column = d - j;  // column[i]: row i
       const double tj = t[j] / column[j];
       t[j] = tj;
 #pragma omp simd
@@ -161,33 +220,36 @@ __attribute__((always_inline)) inline void forward_supernodes(const Supernodes& 
 }
 
 template <typename Loops>
-__attribute__((always_inline)) inline void backward_supernodes(const Supernodes& sn, const float* values, double* x,
-                                                               double* t) {
+__attribute__((always_inline)) inline void backward_supernodes(const Supernodes& sn, const Panels& panels,
+                                                               double* x, double* t) {
   for (Index s = sn.count - 1; s >= 0; --s) {
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
+    const Index blocks = blocks_of(rows), full = columns / kPanelColumns;
     const Index* row = sn.rows + sn.row_start[s];
-    const float* block = values + sn.value_start[s];
+    const float* panel = panels.values + panels.start[s];
     std::copy(x + first, x + first + columns, t);
     for (Index i = columns; i < rows; ++i) t[i] = x[row[i]];
+    std::fill(t + rows, t + blocks * kPanelColumns, 0.0);
+    // The leftover columns one by one from the last, then the panels.
+    const float* column_end = panel + panel_values(columns, rows);
     Index j = columns;
-    for (; j % 4 != 0; --j) {  // the last columns one by one, then four at a time
-      const float* column = block + (j - 1) * rows;
+    for (; j > full * kPanelColumns; --j) {
+      column_end -= rows - (j - 1);
+      const float* column = column_end - (j - 1);  // column[i]: row i
       double sum = 0.0;
 #pragma omp simd reduction(+ : sum)
-      for (Index i = j; i < rows; ++i) sum += static_cast<double>(column[i]) * t[i];
+      for (Index i = rows - 1; i >= j; --i) sum += static_cast<double>(column[i]) * t[i];
       t[j - 1] = (t[j - 1] - sum) / column[j - 1];
     }
-    for (; j > 0; j -= 4) {
-      const Index k = j - 4;
-      const float *c0 = block + k * rows, *c1 = c0 + rows, *c2 = c1 + rows, *c3 = c2 + rows;
-      const float* const c[4] = {c0, c1, c2, c3};
+    for (Index g = full; g-- > 0;) {
+      const Index k = g * kPanelColumns;
+      const float* d = panel + panel_offset(g, rows);
       double sums[4];
-      Loops::dot4(c, t, j, rows, sums);
-      const double s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3];
-      const double t3 = (t[k + 3] - s3) / c3[k + 3];
-      const double t2 = (t[k + 2] - s2 - c2[k + 3] * t3) / c2[k + 2];
-      const double t1 = (t[k + 1] - s1 - c1[k + 2] * t2 - c1[k + 3] * t3) / c1[k + 1];
-      t[k] = (t[k] - s0 - c0[k + 1] * t1 - c0[k + 2] * t2 - c0[k + 3] * t3) / c0[k];
+      Loops::dot4(d + kBlockValues, blocks - g - 1, t + k + kPanelColumns, sums);
+      const double t3 = (t[k + 3] - sums[3]) / d[15];
+      const double t2 = (t[k + 2] - sums[2] - d[11] * t3) / d[10];
+      const double t1 = (t[k + 1] - sums[1] - d[6] * t2 - d[7] * t3) / d[5];
+      t[k] = (t[k] - sums[0] - d[1] * t1 - d[2] * t2 - d[3] * t3) / d[0];
       t[k + 1] = t1;
       t[k + 2] = t2;
       t[k + 3] = t3;
@@ -200,33 +262,34 @@ __attribute__((always_inline)) inline void backward_supernodes(const Supernodes&
 // precision, x and t row-major (kWidth values a row): each entry of L read
 // once serves all of them.
 template <typename Loops>
-__attribute__((always_inline)) inline void forward_block_supernodes(const Supernodes& sn, const float* values,
+__attribute__((always_inline)) inline void forward_block_supernodes(const Supernodes& sn, const Panels& panels,
                                                                     float* x, float* t) {
   for (Index s = 0; s < sn.count; ++s) {
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
+    const Index blocks = blocks_of(rows);
     const Index* row = sn.rows + sn.row_start[s];
-    const float* block = values + sn.value_start[s];
+    const float* d = panels.values + panels.start[s];
     std::copy(x + first * kWidth, x + (first + columns) * kWidth, t);
-    std::fill(t + columns * kWidth, t + rows * kWidth, 0.0f);
+    std::fill(t + columns * kWidth, t + blocks * kPanelColumns * kWidth, 0.0f);
     Index j = 0;
-    for (; j + 4 <= columns; j += 4) {
-      const float *c0 = block + j * rows, *c1 = c0 + rows, *c2 = c1 + rows, *c3 = c2 + rows;
+    for (; j + kPanelColumns <= columns; j += kPanelColumns) {
       float* a = t + j * kWidth;  // rows j .. j + 3
       for (int r = 0; r < kWidth; ++r) {
-        const float t0 = a[r] / c0[j];
-        const float t1 = (a[kWidth + r] - c0[j + 1] * t0) / c1[j + 1];
-        const float t2 = (a[2 * kWidth + r] - c0[j + 2] * t0 - c1[j + 2] * t1) / c2[j + 2];
-        const float t3 = (a[3 * kWidth + r] - c0[j + 3] * t0 - c1[j + 3] * t1 - c2[j + 3] * t2) / c3[j + 3];
+        const float t0 = a[r] / d[0];
+        const float t1 = (a[kWidth + r] - d[1] * t0) / d[5];
+        const float t2 = (a[2 * kWidth + r] - d[2] * t0 - d[6] * t1) / d[10];
+        const float t3 = (a[3 * kWidth + r] - d[3] * t0 - d[7] * t1 - d[11] * t2) / d[15];
         a[r] = t0;
         a[kWidth + r] = t1;
         a[2 * kWidth + r] = t2;
         a[3 * kWidth + r] = t3;
       }
-      const float* const c[4] = {c0, c1, c2, c3};
-      Loops::subtract4_rows(c, a, t, j + 4, rows);
+      const Index below = blocks - j / kPanelColumns - 1;
+      Loops::subtract4_rows(d + kBlockValues, below, a, t + (j + kPanelColumns) * kWidth);
+      d += kBlockValues * (below + 1);
     }
-    for (; j < columns; ++j) {
-      const float* column = block + j * rows;
+    for (; j < columns; d += rows - j, ++j) {
+      const float* column = d - j;  // column[i]: row i
       float* a = t + j * kWidth;
       for (int r = 0; r < kWidth; ++r) a[r] /= column[j];
       for (Index i = j + 1; i < rows; ++i)
@@ -238,29 +301,29 @@ __attribute__((always_inline)) inline void forward_block_supernodes(const Supern
   }
 }
 
-using Solve = void (*)(const Supernodes&, const float*, double*, double*);
-using BlockSolve = void (*)(const Supernodes&, const float*, float*, float*);
-void forward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
-  forward_supernodes<PlainLoops>(sn, values, x, t);
+using Solve = void (*)(const Supernodes&, const Panels&, double*, double*);
+using BlockSolve = void (*)(const Supernodes&, const Panels&, float*, float*);
+void forward_plain(const Supernodes& sn, const Panels& panels, double* x, double* t) {
+  forward_supernodes<PlainLoops>(sn, panels, x, t);
 }
-void backward_plain(const Supernodes& sn, const float* values, double* x, double* t) {
-  backward_supernodes<PlainLoops>(sn, values, x, t);
+void backward_plain(const Supernodes& sn, const Panels& panels, double* x, double* t) {
+  backward_supernodes<PlainLoops>(sn, panels, x, t);
 }
-void forward_block_plain(const Supernodes& sn, const float* values, float* x, float* t) {
-  forward_block_supernodes<PlainLoops>(sn, values, x, t);
+void forward_block_plain(const Supernodes& sn, const Panels& panels, float* x, float* t) {
+  forward_block_supernodes<PlainLoops>(sn, panels, x, t);
 }
 #ifdef FASTILT_HAVE_AVX2_KERNELS
-__attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const float* values, double* x,
+__attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const Panels& panels, double* x,
                                                       double* t) {
-  forward_supernodes<Avx2Loops>(sn, values, x, t);
+  forward_supernodes<Avx2Loops>(sn, panels, x, t);
 }
-__attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, const float* values, double* x,
+__attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, const Panels& panels, double* x,
                                                        double* t) {
-  backward_supernodes<Avx2Loops>(sn, values, x, t);
+  backward_supernodes<Avx2Loops>(sn, panels, x, t);
 }
-__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const float* values, float* x,
+__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const Panels& panels, float* x,
                                                             float* t) {
-  forward_block_supernodes<Avx2Loops>(sn, values, x, t);
+  forward_block_supernodes<Avx2Loops>(sn, panels, x, t);
 }
 #endif
 
@@ -292,18 +355,30 @@ bool SingleFactor::assign(cholmod_factor& L) {
     biggest = std::max(biggest, std::fabs(values_[i]));
   }
   if (!std::isfinite(biggest)) return false;
-  Index widest = 0;
-  for (Index s = 0; s < sn.count; ++s) {
-    widest = std::max(widest, sn.row_count(s));
+  for (Index s = 0; s < sn.count; ++s)
     for (Index j = 0; j < sn.columns(s); ++j)
       if (values_[sn.value_start[s] + j * sn.row_count(s) + j] == 0.0f) return false;  // a pivot underflowed
-  }
   std::copy(values_.begin(), values_.end(), x);
+  lay_out_panels(L);
+  for (Index s = 0; s < sn.count; ++s)
+    to_panels(values_.data() + sn.value_start[s], sn.columns(s), sn.row_count(s), panels_.data() + panel_start_[s]);
   factor_ = &L;
+  return true;
+}
+
+void SingleFactor::lay_out_panels(const cholmod_factor& L) {
+  const Supernodes sn(L);
+  panel_start_.resize(sn.count + 1);
+  panel_start_[0] = 0;
+  Index widest = 0;
+  for (Index s = 0; s < sn.count; ++s) {
+    panel_start_[s + 1] = panel_start_[s] + panel_values(sn.columns(s), sn.row_count(s));
+    widest = std::max(widest, blocks_of(sn.row_count(s)) * kPanelColumns);
+  }
+  panels_.resize(panel_start_[sn.count]);
   x_.resize(L.n);
   column_.resize(widest);
   widest_ = widest;
-  return true;
 }
 
 void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, const std::int64_t* indices) {
@@ -313,10 +388,9 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
   std::vector<Index> position(n);  // of each original row and column in P A Pᵀ
   for (Index k = 0; k < n; ++k) position[perm[k]] = k;
   supernode_of_.resize(n);
-  Index widest = 0, largest_update = 0;
+  Index largest_update = 0;
   for (Index s = 0; s < sn.count; ++s) {
     for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) supernode_of_[j] = s;
-    widest = std::max(widest, sn.row_count(s));
     largest_update = std::max(largest_update, sn.row_count(s) - sn.columns(s));
   }
   slot_.assign(indptr[n], -1);
@@ -352,9 +426,7 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
     scratch.run_end.resize(largest_update);
   }
   values_.resize(L.xsize);
-  x_.resize(n);
-  column_.resize(widest);
-  widest_ = widest;
+  lay_out_panels(L);
   analysed_ = &L;
 }
 
@@ -402,11 +474,14 @@ bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int
     int info = 0;
     spotrf_(&kLower, &nc, block, &nr, &info, 1);
     if (info != 0) return false;
-    if (below == 0) continue;
-    // The rows below: B := B L₁₁⁻ᵀ; then their update C = B Bᵀ (lower
+    // The rows below: B := B L₁₁⁻ᵀ, and the supernode is final (copied to
+    // the solves' panels while in cache); then their update C = B Bᵀ (lower
     // triangle), subtracted from the columns of the later supernodes that
     // these rows are.
-    strsm_(&kRight, &kLower, &kTranspose, &kNonUnit, &m, &nc, &kOne, block, &nr, block + columns, &nr, 1, 1, 1, 1);
+    if (below > 0)
+      strsm_(&kRight, &kLower, &kTranspose, &kNonUnit, &m, &nc, &kOne, block, &nr, block + columns, &nr, 1, 1, 1, 1);
+    to_panels(block, columns, rows, panels_.data() + panel_start_[s]);
+    if (below == 0) continue;
     float* update = scratch.update.data();
     Index* relative = scratch.relative.data();
     Index* run_end = scratch.run_end.data();
@@ -449,7 +524,7 @@ bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int
 void SingleFactor::forward(double* b) {
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   for (std::size_t k = 0; k < x_.size(); ++k) x_[k] = b[perm[k]];
-  solves().forward(Supernodes(*factor_), values_.data(), x_.data(), column_.data());
+  solves().forward(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()}, x_.data(), column_.data());
   std::copy(x_.begin(), x_.end(), b);
 }
 
@@ -463,7 +538,7 @@ void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
     for (Index k = 0; k < n; ++k)
       for (int r = 0; r < kWidth; ++r)
         x[k * kWidth + r] = r < count ? static_cast<float>(block[r * n + perm[k]]) : 0.0f;
-    solves().forward_block(Supernodes(*factor_), values_.data(), x.data(), t.data());
+    solves().forward_block(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()}, x.data(), t.data());
     for (int r = 0; r < count; ++r)
       for (Index k = 0; k < n; ++k) block[r * n + k] = x[k * kWidth + r];
   }
@@ -472,7 +547,7 @@ void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
 void SingleFactor::backward(double* b) {
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   std::copy(b, b + x_.size(), x_.begin());
-  solves().backward(Supernodes(*factor_), values_.data(), x_.data(), column_.data());
+  solves().backward(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()}, x_.data(), column_.data());
   for (std::size_t k = 0; k < x_.size(); ++k) b[perm[k]] = x_[k];
 }
 

@@ -19,8 +19,10 @@
 // where Γ's smallest eigenvalues are lost to single precision (Γ's condition
 // number reaches 1e12 on a 64 x 64 map), W, which the preconditioner adds
 // exactly, dominates.  The solves' arithmetic is in double precision, one
-// supernode at a time: each of its columns is one contiguous pass over the
-// diagonal block and the rows below it.
+// supernode at a time, from a copy of the factor laid out for them: each
+// supernode's columns four at a time in blocks of four rows, so that a solve
+// reads the factor as one stream (single_factor.cpp; written by factorize()
+// as each supernode is done, while it is in cache).
 //
 // Only compiled when meson finds CHOLMOD (FASTILT_HAVE_CHOLMOD).
 #pragma once
@@ -70,9 +72,14 @@ class SingleFactor {
 
  private:
   const cholmod_factor* factor_ = nullptr;  // structure: L's supernodes, rows, permutation
-  std::vector<float> values_;
+  std::vector<float> values_;               // L in CHOLMOD's layout, where factorize() works
+  // L as the solves read it: each supernode's columns four at a time, in
+  // blocks of four rows (single_factor.cpp), from panel_start_[s].
+  std::vector<float> panels_;
+  std::vector<std::int64_t> panel_start_;
   std::vector<double> x_, column_;  // the permuted right-hand side; one supernode's rows
-  std::int64_t widest_ = 0;          // rows of the tallest supernode
+  std::int64_t widest_ = 0;          // rows of the tallest supernode, up to whole blocks of four
+  void lay_out_panels(const cholmod_factor& L);  // panel_start_ and the sizes of the solves' buffers
   // Set up by factorize() for the structure `analysed_`: each column's
   // supernode, where each entry of A goes in values_ (−1: upper triangle),
   // the two groups of subtrees and the top, and where group 1's updates of
