@@ -301,13 +301,23 @@ def assert_single_precision_values(m_factor):
 SINGLE_PRECISION_GRIDS = [(6, 6), (31, 31), (9, 8, 7)]
 
 
+def single_precision_solver(a, split):
+    """A CholmodSolver for `a`; with `split`, its one-column single-precision solves go through two
+    groups of subtrees (as on a factor of millions of entries)."""
+    s = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering="metis")
+    if split:
+        s.split_solve_entries = 0
+    return s
+
+
 @requires_cholmod
+@pytest.mark.parametrize("split", [False, True], ids=["one-part", "split"])
 @pytest.mark.parametrize("shape", SINGLE_PRECISION_GRIDS, ids=str)
-def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, shape):
+def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, shape, split):
     a = laplacian_grid(shape, shift=0.1)
     n = a.shape[0]
     b, v = rng.standard_normal(n), rng.standard_normal(n)
-    s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
+    s = single_precision_solver(a, split)
     with pytest.raises(RuntimeError, match="before factor"):
         s.round_to_single()
     s.factor(a.data)
@@ -337,14 +347,15 @@ def test_cholmod_single_precision_solves_use_the_rounded_factor(rng, shape):
 
 
 @requires_cholmod
+@pytest.mark.parametrize("split", [False, True], ids=["one-part", "split"])
 @pytest.mark.parametrize("shape", SINGLE_PRECISION_GRIDS, ids=str)
 @pytest.mark.parametrize("lower_only", [False, True])
-def test_cholmod_factorisation_in_single_precision(rng, shape, lower_only):
+def test_cholmod_factorisation_in_single_precision(rng, shape, lower_only, split):
     a = laplacian_grid(shape, shift=0.1)
     if lower_only:
         a = sp.tril(a, format="csc")
     n = a.shape[0]
-    s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
+    s = single_precision_solver(a, split)
     with pytest.raises(RuntimeError, match="before factor"):
         s.forward(np.ones(n))
     s.factor(a.data)
@@ -378,25 +389,29 @@ def test_cholmod_factorisation_in_single_precision(rng, shape, lower_only):
 _FACTOR_IN_A_PROCESS = """
 import sys
 import numpy as np
-from fastilt import _linalg
-from test_linalg import laplacian_2d
+from test_linalg import laplacian_2d, single_precision_solver
 a = laplacian_2d(40, shift=0.1)
 n = a.shape[0]
-s = _linalg.CholmodSolver(a.indptr, a.indices, n, ordering="metis")
+s = single_precision_solver(a, split=sys.argv[1] == "split")
 assert s.factor_single(a.data)
-sys.stdout.write(np.concatenate([s.forward(e) for e in np.eye(n)[::37]]).tobytes().hex())
+columns = np.eye(n)[::37]
+solves = [s.forward(e) for e in columns] + [s.backward(e) for e in columns]
+sys.stdout.write(np.concatenate(solves).tobytes().hex())
 """
 
 
 @requires_cholmod
-def test_cholmod_single_precision_factor_is_the_same_on_one_or_two_threads():
+@pytest.mark.parametrize("split", [False, True], ids=["one-part", "split"])
+def test_cholmod_single_precision_factor_is_the_same_on_one_or_two_threads(split):
     # Two groups of subtrees are factored side by side where two cores are
-    # free; the factor must not depend on it (nor on which thread ran which).
+    # free, and a large factor's solves go through two groups too; neither
+    # the factor nor the solves may depend on it (nor on which thread ran which).
     import subprocess
     import sys
 
     def factor_bytes(threads):
-        done = subprocess.run([sys.executable, "-c", _FACTOR_IN_A_PROCESS], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-c", _FACTOR_IN_A_PROCESS, "split" if split else "one-part"],
+                              capture_output=True, text=True,
                               env={**os.environ, "OMP_NUM_THREADS": str(threads),
                                    "PYTHONPATH": os.path.dirname(__file__)}, check=True)
         return done.stdout

@@ -385,7 +385,12 @@ PYBIND11_MODULE(_linalg, m) {
       .def_property_readonly("nnz", &CholmodSolver::nnz)
       .def_property_readonly("factor_nnz", &CholmodSolver::factor_nnz)
       .def_property_readonly("is_supernodal", &CholmodSolver::is_supernodal)
-      .def_property("nthreads", &CholmodSolver::nthreads, &CholmodSolver::set_nthreads);
+      .def_property("nthreads", &CholmodSolver::nthreads, &CholmodSolver::set_nthreads)
+      .def_property("split_solve_entries", &CholmodSolver::split_solve_entries,
+                    &CholmodSolver::set_split_solve_entries,
+                    "Entries of the single-precision factor from which forward() and backward() go through\n"
+                    "two groups of subtrees on two cores (the same results on one); takes effect with the\n"
+                    "next round_to_single() or factor_single().");
 
   m.def(
       "split_subtrees",

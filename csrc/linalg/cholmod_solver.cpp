@@ -179,6 +179,12 @@ bool CholmodSolver::factor_single(const double* values) {
   return single_current_;
 }
 
+void CholmodSolver::set_split_solve_entries(double entries) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  single_.split_solves_from(entries);
+  single_current_ = false;
+}
+
 void CholmodSolver::forward(double* b) { one_column(b, /*transposed=*/false); }
 
 void CholmodSolver::backward(double* b) { one_column(b, /*transposed=*/true); }

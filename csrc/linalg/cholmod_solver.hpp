@@ -91,6 +91,11 @@ class CholmodSolver {
   double factor_nnz() const noexcept { return factor_nnz_; }
   int nthreads() const noexcept { return nthreads_; }
   void set_nthreads(int nthreads) noexcept { nthreads_ = nthreads; }
+  // From how many entries of the single-precision factor its one-column
+  // solves are split over two cores (SingleFactor::kSplitSolveEntries); a
+  // change takes effect with the next round_to_single() or factor_single().
+  double split_solve_entries() const { return single_.split_solve_entries(); }
+  void set_split_solve_entries(double entries);
 
  private:
   void analyze(Ordering ordering);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 
 #include "avx2.hpp"
@@ -36,6 +37,16 @@ struct Supernodes {
 struct Panels {
   const float* values;
   const std::int64_t* start;
+};
+
+// The supernodes a one-column solve goes through (order[0 .. count), children
+// before parents).  Where `detour` is set, the forward solve adds what it
+// carries to the rows of columns marked in `in_top` there instead of into x.
+struct Part {
+  const std::int64_t* order;
+  Index count;
+  double* detour = nullptr;
+  const char* in_top = nullptr;
 };
 
 // The copy of L that the solves read ("panels"), one supernode after the
@@ -185,8 +196,9 @@ struct Avx2Loops {
 // t, not the factor, bound the solve.  d: a panel's first block, d[4k + r] = c_k(j + r).
 template <typename Loops>
 __attribute__((always_inline)) inline void forward_supernodes(const Supernodes& sn, const Panels& panels,
-                                                              double* x, double* t) {
-  for (Index s = 0; s < sn.count; ++s) {
+                                                              const Part& part, double* x, double* t) {
+  for (Index q = 0; q < part.count; ++q) {
+    const Index s = part.order[q];
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
     const Index blocks = blocks_of(rows);
     const Index* row = sn.rows + sn.row_start[s];
@@ -215,14 +227,19 @@ __attribute__((always_inline)) inline void forward_supernodes(const Supernodes& 
       for (Index i = j + 1; i < rows; ++i) t[i] -= static_cast<double>(column[i]) * tj;
     }
     std::copy(t, t + columns, x + first);
-    for (Index i = columns; i < rows; ++i) x[row[i]] += t[i];
+    if (part.detour == nullptr) {
+      for (Index i = columns; i < rows; ++i) x[row[i]] += t[i];
+    } else {
+      for (Index i = columns; i < rows; ++i) (part.in_top[row[i]] ? part.detour : x)[row[i]] += t[i];
+    }
   }
 }
 
 template <typename Loops>
 __attribute__((always_inline)) inline void backward_supernodes(const Supernodes& sn, const Panels& panels,
-                                                               double* x, double* t) {
-  for (Index s = sn.count - 1; s >= 0; --s) {
+                                                               const Part& part, double* x, double* t) {
+  for (Index q = part.count - 1; q >= 0; --q) {
+    const Index s = part.order[q];
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
     const Index blocks = blocks_of(rows), full = columns / kPanelColumns;
     const Index* row = sn.rows + sn.row_start[s];
@@ -263,8 +280,9 @@ __attribute__((always_inline)) inline void backward_supernodes(const Supernodes&
 // once serves all of them.
 template <typename Loops>
 __attribute__((always_inline)) inline void forward_block_supernodes(const Supernodes& sn, const Panels& panels,
-                                                                    float* x, float* t) {
-  for (Index s = 0; s < sn.count; ++s) {
+                                                                    const Part& part, float* x, float* t) {
+  for (Index q = 0; q < part.count; ++q) {
+    const Index s = part.order[q];
     const Index first = sn.first_column[s], columns = sn.columns(s), rows = sn.row_count(s);
     const Index blocks = blocks_of(rows);
     const Index* row = sn.rows + sn.row_start[s];
@@ -301,29 +319,29 @@ __attribute__((always_inline)) inline void forward_block_supernodes(const Supern
   }
 }
 
-using Solve = void (*)(const Supernodes&, const Panels&, double*, double*);
-using BlockSolve = void (*)(const Supernodes&, const Panels&, float*, float*);
-void forward_plain(const Supernodes& sn, const Panels& panels, double* x, double* t) {
-  forward_supernodes<PlainLoops>(sn, panels, x, t);
+using Solve = void (*)(const Supernodes&, const Panels&, const Part&, double*, double*);
+using BlockSolve = void (*)(const Supernodes&, const Panels&, const Part&, float*, float*);
+void forward_plain(const Supernodes& sn, const Panels& panels, const Part& part, double* x, double* t) {
+  forward_supernodes<PlainLoops>(sn, panels, part, x, t);
 }
-void backward_plain(const Supernodes& sn, const Panels& panels, double* x, double* t) {
-  backward_supernodes<PlainLoops>(sn, panels, x, t);
+void backward_plain(const Supernodes& sn, const Panels& panels, const Part& part, double* x, double* t) {
+  backward_supernodes<PlainLoops>(sn, panels, part, x, t);
 }
-void forward_block_plain(const Supernodes& sn, const Panels& panels, float* x, float* t) {
-  forward_block_supernodes<PlainLoops>(sn, panels, x, t);
+void forward_block_plain(const Supernodes& sn, const Panels& panels, const Part& part, float* x, float* t) {
+  forward_block_supernodes<PlainLoops>(sn, panels, part, x, t);
 }
 #ifdef FASTILT_HAVE_AVX2_KERNELS
-__attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const Panels& panels, double* x,
-                                                      double* t) {
-  forward_supernodes<Avx2Loops>(sn, panels, x, t);
+__attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const Panels& panels,
+                                                      const Part& part, double* x, double* t) {
+  forward_supernodes<Avx2Loops>(sn, panels, part, x, t);
 }
-__attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, const Panels& panels, double* x,
-                                                       double* t) {
-  backward_supernodes<Avx2Loops>(sn, panels, x, t);
+__attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, const Panels& panels,
+                                                       const Part& part, double* x, double* t) {
+  backward_supernodes<Avx2Loops>(sn, panels, part, x, t);
 }
-__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const Panels& panels, float* x,
-                                                            float* t) {
-  forward_block_supernodes<Avx2Loops>(sn, panels, x, t);
+__attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const Panels& panels,
+                                                            const Part& part, float* x, float* t) {
+  forward_block_supernodes<Avx2Loops>(sn, panels, part, x, t);
 }
 #endif
 
@@ -368,16 +386,50 @@ bool SingleFactor::assign(cholmod_factor& L) {
 
 void SingleFactor::lay_out_panels(const cholmod_factor& L) {
   const Supernodes sn(L);
-  panel_start_.resize(sn.count + 1);
-  panel_start_[0] = 0;
+  const Index n = static_cast<Index>(L.n);
   Index widest = 0;
+  supernode_of_.resize(n);
+  parent_.assign(sn.count, -1);
+  std::vector<double> entries(sn.count);
   for (Index s = 0; s < sn.count; ++s) {
-    panel_start_[s + 1] = panel_start_[s] + panel_values(sn.columns(s), sn.row_count(s));
-    widest = std::max(widest, blocks_of(sn.row_count(s)) * kPanelColumns);
+    const Index columns = sn.columns(s), rows = sn.row_count(s);
+    widest = std::max(widest, blocks_of(rows) * kPanelColumns);
+    for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) supernode_of_[j] = s;
+    entries[s] = static_cast<double>(columns) * static_cast<double>(rows - (columns - 1) / 2.0);
   }
-  panels_.resize(panel_start_[sn.count]);
-  x_.resize(L.n);
-  column_.resize(widest);
+  for (Index s = 0; s < sn.count; ++s)
+    if (sn.row_count(s) > sn.columns(s)) parent_[s] = supernode_of_[sn.rows[sn.row_start[s] + sn.columns(s)]];
+  // The one-column solves' two groups, by the entries they read (a large
+  // factor only), and the panels in the order the solves go through them:
+  // group 0, group 1, top.
+  if (std::accumulate(entries.begin(), entries.end(), 0.0) >= split_solve_entries_) {
+    solve_split_ = split_subtrees(parent_, entries);
+  } else {
+    solve_split_ = SubtreeSplit{};
+    solve_split_.owner.assign(sn.count, 0);
+    solve_split_.group[0].resize(sn.count);
+    std::iota(solve_split_.group[0].begin(), solve_split_.group[0].end(), 0);
+  }
+  solve_order_.clear();
+  for (const auto* part : {&solve_split_.group[0], &solve_split_.group[1], &solve_split_.top})
+    solve_order_.insert(solve_order_.end(), part->begin(), part->end());
+  panel_start_.resize(sn.count);
+  std::int64_t size = 0;
+  for (const std::int64_t s : solve_order_) {
+    panel_start_[s] = size;
+    size += panel_values(sn.columns(s), sn.row_count(s));
+  }
+  panels_.resize(size);
+  in_top_.assign(n, 0);
+  top_columns_.clear();
+  for (const std::int64_t s : solve_split_.top)
+    for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) {
+      in_top_[j] = 1;
+      top_columns_.push_back(j);
+    }
+  detour_.assign(n, 0.0);
+  x_.resize(n);
+  for (auto& column : column_) column.resize(widest);
   widest_ = widest;
 }
 
@@ -387,12 +439,9 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
   const auto* perm = static_cast<const Index*>(L.Perm);
   std::vector<Index> position(n);  // of each original row and column in P A Pᵀ
   for (Index k = 0; k < n; ++k) position[perm[k]] = k;
-  supernode_of_.resize(n);
+  lay_out_panels(L);  // and supernode_of_, parent_
   Index largest_update = 0;
-  for (Index s = 0; s < sn.count; ++s) {
-    for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) supernode_of_[j] = s;
-    largest_update = std::max(largest_update, sn.row_count(s) - sn.columns(s));
-  }
+  for (Index s = 0; s < sn.count; ++s) largest_update = std::max(largest_update, sn.row_count(s) - sn.columns(s));
   slot_.assign(indptr[n], -1);
   for (Index j = 0; j < n; ++j)
     for (std::int64_t p = indptr[j]; p < indptr[j + 1]; ++p) {
@@ -403,16 +452,14 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
       const Index at = std::lower_bound(rows, rows + sn.row_count(s), row) - rows;
       slot_[p] = sn.value_start[s] + (column - sn.first_column[s]) * sn.row_count(s) + at;
     }
-  // The supernodal elimination tree and each supernode's flops (spotrf,
-  // strsm, ssyrk), plus its scatter of about (rows below)² values.
-  std::vector<std::int64_t> parent(sn.count, -1);
+  // Each supernode's flops (spotrf, strsm, ssyrk), plus its scatter of
+  // about (rows below)² values.
   std::vector<double> work(sn.count);
   for (Index s = 0; s < sn.count; ++s) {
     const double c = static_cast<double>(sn.columns(s)), below = static_cast<double>(sn.row_count(s)) - c;
-    if (below > 0) parent[s] = supernode_of_[sn.rows[sn.row_start[s] + sn.columns(s)]];
     work[s] = c * c * c / 3 + below * c * c + below * below * (c + 1);
   }
-  split_ = split_subtrees(parent, work);
+  split_ = split_subtrees(parent_, work);
   top_offset_.assign(sn.count, -1);
   std::int64_t gathered = 0;
   for (const std::int64_t s : split_.top) {
@@ -426,7 +473,6 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
     scratch.run_end.resize(largest_update);
   }
   values_.resize(L.xsize);
-  lay_out_panels(L);
   analysed_ = &L;
 }
 
@@ -521,10 +567,27 @@ bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int
   return true;
 }
 
+// The groups of subtrees side by side on the free cores, and the top after
+// them (forward) or before them (backward).  Going forward, group 1 adds to
+// the top's rows in detour_, summed into x after group 0 has added to them,
+// so that the sums come out the same on one thread or two.
 void SingleFactor::forward(double* b) {
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   for (std::size_t k = 0; k < x_.size(); ++k) x_[k] = b[perm[k]];
-  solves().forward(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()}, x_.data(), column_.data());
+  const Supernodes sn(*factor_);
+  const Panels panels{panels_.data(), panel_start_.data()};
+  const SubtreeSplit& split = solve_split_;
+  for_each_part(split.group[1].empty() ? 1 : 2, [&](int g) {
+    const Part part{split.group[g].data(), static_cast<Index>(split.group[g].size()), g == 1 ? detour_.data() : nullptr,
+                    in_top_.data()};
+    solves().forward(sn, panels, part, x_.data(), column_[g].data());
+  });
+  for (const std::int64_t j : top_columns_) {
+    x_[j] += detour_[j];
+    detour_[j] = 0.0;
+  }
+  const Part top{split.top.data(), static_cast<Index>(split.top.size())};
+  solves().forward(sn, panels, top, x_.data(), column_[0].data());
   std::copy(x_.begin(), x_.end(), b);
 }
 
@@ -538,7 +601,8 @@ void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
     for (Index k = 0; k < n; ++k)
       for (int r = 0; r < kWidth; ++r)
         x[k * kWidth + r] = r < count ? static_cast<float>(block[r * n + perm[k]]) : 0.0f;
-    solves().forward_block(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()}, x.data(), t.data());
+    solves().forward_block(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()},
+                           Part{solve_order_.data(), static_cast<Index>(solve_order_.size())}, x.data(), t.data());
     for (int r = 0; r < count; ++r)
       for (Index k = 0; k < n; ++k) block[r * n + k] = x[k * kWidth + r];
   }
@@ -547,7 +611,19 @@ void SingleFactor::forward_columns(double* b, std::int64_t nrhs) const {
 void SingleFactor::backward(double* b) {
   const auto* perm = static_cast<const Index*>(factor_->Perm);
   std::copy(b, b + x_.size(), x_.begin());
-  solves().backward(Supernodes(*factor_), Panels{panels_.data(), panel_start_.data()}, x_.data(), column_.data());
+  const Supernodes sn(*factor_);
+  const Panels panels{panels_.data(), panel_start_.data()};
+  const SubtreeSplit& split = solve_split_;
+  const Part top{split.top.data(), static_cast<Index>(split.top.size())};
+  solves().backward(sn, panels, top, x_.data(), column_[0].data());
+  // Group 1 first where one thread does both: the panels are then read as one
+  // descending stream, and the next forward solve starts where this one ends.
+  const int parts = split.group[1].empty() ? 1 : 2;
+  for_each_part(parts, [&](int p) {
+    const int g = parts - 1 - p;
+    const Part part{split.group[g].data(), static_cast<Index>(split.group[g].size())};
+    solves().backward(sn, panels, part, x_.data(), column_[g].data());
+  });
   for (std::size_t k = 0; k < x_.size(); ++k) b[perm[k]] = x_[k];
 }
 

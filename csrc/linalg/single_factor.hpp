@@ -69,24 +69,49 @@ class SingleFactor {
   // several threads at once, each with its own columns.
   void forward_columns(double* b, std::int64_t nrhs) const;
   static constexpr int kBlockColumns = 8;  // a row of the block in one AVX register
+  // forward() and backward() go through two groups of subtrees side by side
+  // on the free cores where the factor has at least this many entries (a
+  // solve on one core then reads 16 MB and takes about a millisecond).  The
+  // halves of a smaller one are too short for free_cores to judge, and beside
+  // a busy process the T1-T2 maps at tau 64 x 64 and 128 x 128 took 8% and 5%
+  // longer split (docs/performance.md).
+  static constexpr double kSplitSolveEntries = 1 << 22;
+  // The size from which they are split (tests split small factors); the next
+  // assign() or factorize() lays the solves out anew.
+  double split_solve_entries() const { return split_solve_entries_; }
+  void split_solves_from(double entries) {
+    split_solve_entries_ = entries;
+    analysed_ = factor_ = nullptr;
+  }
 
  private:
   const cholmod_factor* factor_ = nullptr;  // structure: L's supernodes, rows, permutation
   std::vector<float> values_;               // L in CHOLMOD's layout, where factorize() works
   // L as the solves read it: each supernode's columns four at a time, in
-  // blocks of four rows (single_factor.cpp), from panel_start_[s].
+  // blocks of four rows (single_factor.cpp), from panel_start_[s], the
+  // supernodes in solve_order_.
   std::vector<float> panels_;
   std::vector<std::int64_t> panel_start_;
-  std::vector<double> x_, column_;  // the permuted right-hand side; one supernode's rows
-  std::int64_t widest_ = 0;          // rows of the tallest supernode, up to whole blocks of four
-  void lay_out_panels(const cholmod_factor& L);  // panel_start_ and the sizes of the solves' buffers
+  std::vector<double> x_, column_[2];  // the permuted right-hand side; one supernode's rows, each part's
+  std::int64_t widest_ = 0;             // rows of the tallest supernode, up to whole blocks of four
+  // The one-column solves' two groups of subtrees and top (by the entries
+  // they read), the top's columns, and group 1's forward sums into them.
+  double split_solve_entries_ = kSplitSolveEntries;
+  SubtreeSplit solve_split_;
+  std::vector<std::int64_t> solve_order_;  // its group 0, group 1, top: the panels' order
+  std::vector<char> in_top_;
+  std::vector<std::int64_t> top_columns_;
+  std::vector<double> detour_;
+  // Sets up the structure's panel_start_, supernode_of_, parent_, the solves'
+  // split and the sizes of their buffers.
+  void lay_out_panels(const cholmod_factor& L);
   // Set up by factorize() for the structure `analysed_`: each column's
   // supernode, where each entry of A goes in values_ (−1: upper triangle),
   // the two groups of subtrees and the top, and where group 1's updates of
   // the top supernodes are gathered (`top_updates_`, from `top_offset_[s]`)
   // until group 0's are in.
   const cholmod_factor* analysed_ = nullptr;
-  std::vector<std::int64_t> supernode_of_, slot_;
+  std::vector<std::int64_t> supernode_of_, parent_, slot_;
   SubtreeSplit split_;
   std::vector<std::int64_t> top_offset_;
   std::vector<float> top_updates_;
