@@ -112,6 +112,29 @@ def test_subpackages_reachable_as_attributes():
     assert result.returncode == 0, result.stderr
 
 
+def test_the_report_and_batch_are_imported_on_first_use():
+    # ``import fastilt`` leaves the report and the batch out (fastilt/__init__.py); the
+    # names are there all the same, in dir() too, and each loads its module when read.
+    code = (
+        "import sys\n"
+        "import fastilt as ilt\n"
+        "later = ('fastilt.reporting', 'fastilt.batch', 'fastilt.output')\n"
+        "assert not [m for m in later if m in sys.modules], [m for m in later if m in sys.modules]\n"
+        "assert {'iltreport', 'invert_many', 'diagnose', 'estimate_noise', 'output'} <= set(dir(ilt))\n"
+        "from fastilt import diagnose, invert_many\n"
+        "assert diagnose.__module__ == 'fastilt.quality.diagnostics' and 'fastilt.batch' in sys.modules\n"
+        "assert ilt.iltreport.__module__ == 'fastilt.reporting'\n"
+        "try:\n"
+        "    ilt.no_such_name\n"
+        "except AttributeError as error:\n"
+        "    assert 'no_such_name' in str(error)\n"
+        "else:\n"
+        "    raise AssertionError('ilt.no_such_name did not raise')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_scipy_is_imported_where_it_is_used():
     # SciPy's import takes about a quarter of a second of a process (docs/performance.md):
     # ``import fastilt`` and the compiled 1D and T1-T2 inversions leave it out, the

@@ -21,15 +21,36 @@ from .kernels import Diffusion, Exponential, Gaussian, Identity, IltKernel, Imag
 from .kernels import InversionRecovery, SaturationRecovery
 from .loading import iltload
 from .plotting import iltplot  # matplotlib is imported only when a figure is made
-from .reporting import iltreport
-from .batch import invert_many
 from .build_config import show_config
 from .compat import iltpy_version, set_iltpy_version
 from .quality import Diagnosis, NoiseEstimate, diagnose, estimate_noise, scale_to_unit_noise
 
-# ILTpy's import paths (fastilt.fit.kernels, fastilt.input.loaders, fastilt.output.plotting):
-# thin re-exports. Not in __all__: a star import would shadow the builtin `input`.
-from . import fit, input, output  # noqa: E402
+# Imported on first use (PEP 562): a script that loads, inverts and saves does
+# not pay for the report and the batch (10 ms of `import fastilt`), nor for
+# ILTpy's import paths fastilt.fit, .input, .output (thin re-exports, not in
+# __all__, where a star import would shadow the builtin `input`).
+_ON_FIRST_USE = {
+    "iltreport": ".reporting",
+    "invert_many": ".batch",
+    "fit": None,
+    "input": None,
+    "output": None,
+}
+
+
+def __getattr__(name):
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(_ON_FIRST_USE[name] or "." + name, __name__)
+    value = module if _ON_FIRST_USE[name] is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_ON_FIRST_USE})
 
 __all__ = [
     "__version__",
