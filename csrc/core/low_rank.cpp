@@ -6,6 +6,7 @@
 
 #include "../linalg/cholesky.hpp"
 #include "../linalg/lapack.hpp"
+#include "../linalg/panels.hpp"
 #include "sparse_cholesky.hpp"
 
 namespace fastilt {
@@ -47,9 +48,11 @@ LowRankSystem::LowRankSystem(const Grid& grid, const StencilMatrix& gamma,
   if (k_ < 1 || static_cast<std::int64_t>(a_.size()) != k_ * n_)
     throw std::invalid_argument("A must be k x n with k = len(b) >= 1");
   z_.resize(a_.size());
+  z_panels_.resize(dense_panel_values(n_, k_));
   c_.resize(k_ * k_);
   for (auto* v : {&ping_, &pong_, &r_, &q_, &p_, &z_step_, &last_}) v->resize(n_);
-  small_.resize(k_);
+  work_.assign(blocks_of(n_) * kPanelColumns, 0.0);
+  small_.assign(blocks_of(k_) * kPanelColumns, 0.0);
 }
 
 void LowRankSystem::apply_w(const double* x, double* out) {
@@ -98,17 +101,19 @@ void LowRankSystem::apply_system(const StencilMatrix& gamma, const double* x, do
 }
 
 void LowRankSystem::precondition(const double* v, const double* b_part, double* out) {
-  const int n = static_cast<int>(n_), k = static_cast<int>(k_);
-  std::copy(v, v + n_, out);
-  factor_->forward(out);  // x = M⁻¹ v
+  // In work_, zero past n: the products with Z's panels go over whole blocks.
+  double* x = work_.data();
+  std::copy(v, v + n_, x);
+  factor_->forward(x);  // x = M⁻¹ v
   if (b_part != nullptr)
     std::copy(b_part, b_part + k_, small_.begin());
   else
-    std::fill(small_.begin(), small_.end(), 0.0);
-  dgemv_(&kTranspose, &n, &k, &kMinus, z_.data(), &n, out, &kOne, &kPlus, small_.data(), &kOne, 1);
+    std::fill(small_.begin(), small_.begin() + k_, 0.0);
+  subtract_transposed_product(z_panels_.data(), n_, k_, x, small_.data());
   dense_cholesky_solve(c_.data(), k_, small_.data(), 1);  // C⁻¹ (b − Zᵀx)
-  dgemv_(&kNo, &n, &k, &kPlus, z_.data(), &n, small_.data(), &kOne, &kPlus, out, &kOne, 1);
-  factor_->backward(out);  // M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx))
+  add_product(z_panels_.data(), n_, k_, small_.data(), x);
+  factor_->backward(x);  // M⁻ᵀ (x + Z C⁻¹ (b − Zᵀx))
+  std::copy(x, x + n_, out);
 }
 
 void LowRankSystem::factor(const StencilMatrix& gamma) {
@@ -123,6 +128,11 @@ void LowRankSystem::factor(const StencilMatrix& gamma) {
   solves_since_factor_ = 0;
   std::copy(a_.begin(), a_.end(), z_.begin());
   factor_->forward_in_blocks(z_.data(), k_, kSolveColumns);  // Z = M⁻¹Aᵀ
+  // Z in single precision, in panels for the preconditioner's two products
+  // (half the bytes of each), and C from the same rounded values: the
+  // preconditioner stays the exact inverse of Γ̃ + ÃᵀÃ, Ãᵀ = M Z.
+  for (double& value : z_) value = static_cast<float>(value);
+  dense_to_panels(z_.data(), n_, k_, z_panels_.data());
   dsyrk_(&kLower, &kTranspose, &k, &n, &kPlus, z_.data(), &n, &kZero, c_.data(), &k, 1, 1);
   for (std::int64_t j = 0; j < k_; ++j) c_[j * (k_ + 1)] += 1.0;
   dense_cholesky_factor(c_.data(), k_);  // C = I + ZᵀZ

@@ -80,9 +80,11 @@ class LowRankSystem : public LinearSystem {
   bool single_precision_;
   NormalEquations gamma_only_;  // Γ's sparse pattern (CHOLMOD's analysis) and its factor
   CholmodSolver* factor_ = nullptr;
-  std::vector<double> z_;  // M⁻¹Aᵀ, n x k
-  std::vector<double> c_;  // Cholesky factor of I + ZᵀZ, k x k
-  std::vector<double> ping_, pong_, small_;
+  std::vector<double> z_;        // M⁻¹Aᵀ, n x k, rounded to single precision
+  std::vector<float> z_panels_;  // the same in panels (panels.hpp), what the preconditioner reads
+  std::vector<double> c_;        // Cholesky factor of I + ZᵀZ, k x k
+  std::vector<double> ping_, pong_;
+  std::vector<double> work_, small_;  // the preconditioner's n and k values, up to whole blocks
   std::vector<double> r_, q_, p_, z_step_;  // CG vectors
   std::vector<double> last_;                // the last solution, where the next CG starts
   bool has_last_ = false;

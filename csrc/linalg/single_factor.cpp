@@ -10,12 +10,14 @@
 #include "avx2.hpp"
 #include "free_cores.hpp"
 #include "lapack.hpp"
+#include "panels.hpp"
 
 namespace fastilt {
 namespace {
 
 using Index = SuiteSparse_long;  // CHOLMOD's _l_ interface
 constexpr int kWidth = SingleFactor::kBlockColumns;
+static_assert(kWidth == kPanelBlockWidth, "the block solves' rows are the panel loops' registers");
 
 // L's supernodes: columns [first_column[s], first_column[s + 1]); rows
 // rows[row_start[s] ...] (its own columns first); values column-major from
@@ -49,145 +51,8 @@ struct Part {
   const char* in_top = nullptr;
 };
 
-// The copy of L that the solves read ("panels"), one supernode after the
-// other from panel_start[s]: its columns four at a time, each four as blocks
-// of four rows from the first column's diagonal down, [c0(i..i+3),
-// c1(i..i+3), c2(i..i+3), c3(i..i+3)], the last block padded with zeros; then
-// the columns left over (fewer than four), each from its diagonal down.  A
-// solve then reads the factor as one sequential stream.  Read in place, four
-// columns of L were four interleaved streams with gaps (the diagonal block's
-// upper triangle), and a factor larger than the cache (T1-T2-D: 41 MB) came
-// from memory at 12-16 GB/s where one stream comes at 26-40 GB/s; as panels
-// the same sums in the same order ran 2.0-2.8x faster (docs/performance.md).
-// Entries above the diagonal in a panel's first block are zero and never read.
-constexpr Index kPanelColumns = 4, kBlockValues = kPanelColumns * kPanelColumns;
-
-Index blocks_of(Index rows) { return (rows + kPanelColumns - 1) / kPanelColumns; }
-// Values of a supernode's panels before panel `g`: panel h has blocks_of(rows) − h blocks.
-Index panel_offset(Index g, Index rows) { return kBlockValues * (g * blocks_of(rows) - g * (g - 1) / 2); }
-// Values of a supernode's copy: its panels, then its leftover columns from the diagonal down.
-Index panel_values(Index columns, Index rows) {
-  const Index panels = columns / kPanelColumns;
-  Index size = panel_offset(panels, rows);
-  for (Index j = panels * kPanelColumns; j < columns; ++j) size += rows - j;
-  return size;
-}
-
-// Supernode s's values (column-major, `rows` x `columns` from `block`) as its panels at `panel`.
-void to_panels(const float* block, Index columns, Index rows, float* panel) {
-  const Index blocks = blocks_of(rows);
-  Index j = 0;
-  for (; j + kPanelColumns <= columns; j += kPanelColumns)
-    for (Index b = j / kPanelColumns; b < blocks; ++b)
-      for (Index k = 0; k < kPanelColumns; ++k)
-        for (Index r = 0; r < kPanelColumns; ++r, ++panel) {
-          const Index i = b * kPanelColumns + r;
-          *panel = i < rows && i >= j + k ? block[(j + k) * rows + i] : 0.0f;
-        }
-  for (; j < columns; ++j) panel = std::copy(block + j * rows + j, block + (j + 1) * rows, panel);
-}
-
-// The passes that take the time, over the blocks of a panel below its first
-// (`blocks` blocks from p, rows from t): t(i) -= Σ_k c_k(i) a_k, the sums
-// Σ_i c_k(i) t(i), and for a block of right-hand sides in single precision,
-// kWidth values a row (row-major), the rows t(i, :) -= Σ_k c_k(i) a(k, :).
-// The sums run from the last block up: the backward solve goes through the
-// panels from the last, and so reads the copy as one descending stream
-// (read ascending within each panel it took as long as before the panels).
-struct PlainLoops {
-  static void subtract4_rows(const float* p, Index blocks, const float* a, float* t) {
-    for (Index b = 0; b < blocks; ++b, p += kBlockValues)
-      for (int r = 0; r < kPanelColumns; ++r) {
-        float* row = t + (b * kPanelColumns + r) * kWidth;
-        for (int q = 0; q < kWidth; ++q)
-          row[q] -= p[r] * a[q] + p[4 + r] * a[kWidth + q] + p[8 + r] * a[2 * kWidth + q] +
-                    p[12 + r] * a[3 * kWidth + q];
-      }
-  }
-  static void subtract4(const float* p, Index blocks, const double* a, double* t) {
-    for (Index b = 0; b < blocks; ++b, p += kBlockValues)
-      for (int r = 0; r < kPanelColumns; ++r)
-        t[b * kPanelColumns + r] -= static_cast<double>(p[r]) * a[0] + static_cast<double>(p[4 + r]) * a[1] +
-                                    static_cast<double>(p[8 + r]) * a[2] + static_cast<double>(p[12 + r]) * a[3];
-  }
-  static void dot4(const float* p, Index blocks, const double* t, double* sums) {
-    for (int k = 0; k < kPanelColumns; ++k) {
-      double sum = 0.0;
-      for (Index b = blocks; b-- > 0;)
-        for (int r = 0; r < kPanelColumns; ++r)
-          sum += static_cast<double>(p[b * kBlockValues + 4 * k + r]) * t[b * kPanelColumns + r];
-      sums[k] = sum;
-    }
-  }
-};
-
-#ifdef FASTILT_HAVE_AVX2_KERNELS
-// The same, a block's four rows of a column in one register of doubles (in
-// a block of right-hand sides, each row one register of floats): GCC leaves
-// the loops above scalar, and the same loops in GCC's vector types ran at
-// about half this speed.
-struct Avx2Loops {
-  // How far ahead subtract4_rows asks for the panel (4 KB).  Its eight
-  // right-hand sides make it slow enough per byte that the hardware's own
-  // prefetch falls behind: Z of the T1-T2-D factor (k = 99) 47.5 -> 41 ms
-  // (medians of 4 alternating processes; 512 to 4096 values the same).  The
-  // one-column passes run at memory speed without, and were slower with it
-  // (1.7 -> 2.1 ms a solve).
-  static constexpr Index kPrefetchValues = 1024;
-
-  // The four rows a(k, :) stay in four registers, each c_k(i) is one broadcast.
-  __attribute__((target("avx2,fma"))) static void subtract4_rows(const float* p, Index blocks, const float* a,
-                                                                 float* t) {
-    static_assert(kWidth == 8, "one register a row");
-    const __m256 a0 = _mm256_loadu_ps(a), a1 = _mm256_loadu_ps(a + kWidth), a2 = _mm256_loadu_ps(a + 2 * kWidth),
-                 a3 = _mm256_loadu_ps(a + 3 * kWidth);
-    for (Index b = 0; b < blocks; ++b, p += kBlockValues) {
-      _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchValues), _MM_HINT_T0);
-      for (int r = 0; r < kPanelColumns; ++r) {
-        float* row = t + (b * kPanelColumns + r) * kWidth;
-        __m256 values = _mm256_loadu_ps(row);
-        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + r), a0, values);
-        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + 4 + r), a1, values);
-        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + 8 + r), a2, values);
-        values = _mm256_fnmadd_ps(_mm256_broadcast_ss(p + 12 + r), a3, values);
-        _mm256_storeu_ps(row, values);
-      }
-    }
-  }
-  __attribute__((target("avx2,fma"))) static void subtract4(const float* p, Index blocks, const double* a,
-                                                            double* t) {
-    const __m256d a0 = _mm256_set1_pd(a[0]), a1 = _mm256_set1_pd(a[1]), a2 = _mm256_set1_pd(a[2]),
-                  a3 = _mm256_set1_pd(a[3]);
-    for (Index b = 0; b < blocks; ++b, p += kBlockValues, t += kPanelColumns) {
-      __m256d ti = _mm256_loadu_pd(t);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p)), a0, ti);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + 4)), a1, ti);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + 8)), a2, ti);
-      ti = _mm256_fnmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(p + 12)), a3, ti);
-      _mm256_storeu_pd(t, ti);
-    }
-  }
-  __attribute__((target("avx2,fma"))) static void dot4(const float* p, Index blocks, const double* t,
-                                                       double* sums) {
-    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-    for (Index b = blocks; b-- > 0;) {
-      const float* q = p + b * kBlockValues;
-      const __m256d ti = _mm256_loadu_pd(t + b * kPanelColumns);
-      s0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q)), ti, s0);
-      s1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q + 4)), ti, s1);
-      s2 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q + 8)), ti, s2);
-      s3 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(q + 12)), ti, s3);
-    }
-    // The four totals: pairwise sums within each 128-bit half, then the halves.
-    const __m256d h01 = _mm256_hadd_pd(s0, s1), h23 = _mm256_hadd_pd(s2, s3);
-    _mm256_storeu_pd(sums, _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20),
-                                         _mm256_permute2f128_pd(h01, h23, 0x31)));
-  }
-};
-#endif
-
 // The solves, supernode by supernode, compiled twice (baseline x86-64 with
-// PlainLoops, AVX2/FMA with Avx2Loops, chosen at run time).  t holds one
+// PlainPanelLoops, AVX2/FMA with Avx2PanelLoops, chosen at run time).  t holds one
 // supernode's rows, its own unknowns first, and zeros up to whole blocks.
 // Forward, column j: t(j) /= L(j, j), then t(i) -= L(i, j) t(j) below;
 // backward, from the last column: t(j) = (t(j) - Σ_{i>j} L(i, j) t(i)) / L(j, j).
@@ -322,26 +187,26 @@ __attribute__((always_inline)) inline void forward_block_supernodes(const Supern
 using Solve = void (*)(const Supernodes&, const Panels&, const Part&, double*, double*);
 using BlockSolve = void (*)(const Supernodes&, const Panels&, const Part&, float*, float*);
 void forward_plain(const Supernodes& sn, const Panels& panels, const Part& part, double* x, double* t) {
-  forward_supernodes<PlainLoops>(sn, panels, part, x, t);
+  forward_supernodes<PlainPanelLoops>(sn, panels, part, x, t);
 }
 void backward_plain(const Supernodes& sn, const Panels& panels, const Part& part, double* x, double* t) {
-  backward_supernodes<PlainLoops>(sn, panels, part, x, t);
+  backward_supernodes<PlainPanelLoops>(sn, panels, part, x, t);
 }
 void forward_block_plain(const Supernodes& sn, const Panels& panels, const Part& part, float* x, float* t) {
-  forward_block_supernodes<PlainLoops>(sn, panels, part, x, t);
+  forward_block_supernodes<PlainPanelLoops>(sn, panels, part, x, t);
 }
 #ifdef FASTILT_HAVE_AVX2_KERNELS
 __attribute__((target("avx2,fma"))) void forward_avx2(const Supernodes& sn, const Panels& panels,
                                                       const Part& part, double* x, double* t) {
-  forward_supernodes<Avx2Loops>(sn, panels, part, x, t);
+  forward_supernodes<Avx2PanelLoops>(sn, panels, part, x, t);
 }
 __attribute__((target("avx2,fma"))) void backward_avx2(const Supernodes& sn, const Panels& panels,
                                                        const Part& part, double* x, double* t) {
-  backward_supernodes<Avx2Loops>(sn, panels, part, x, t);
+  backward_supernodes<Avx2PanelLoops>(sn, panels, part, x, t);
 }
 __attribute__((target("avx2,fma"))) void forward_block_avx2(const Supernodes& sn, const Panels& panels,
                                                             const Part& part, float* x, float* t) {
-  forward_block_supernodes<Avx2Loops>(sn, panels, part, x, t);
+  forward_block_supernodes<Avx2PanelLoops>(sn, panels, part, x, t);
 }
 #endif
 
