@@ -386,6 +386,27 @@ def test_cholmod_factorisation_in_single_precision(rng, shape, lower_only, split
     assert rel_err(np.linalg.inv(s.forward_in_blocks(np.eye(n), 16)), m_double) <= 1e-13
 
 
+@requires_cholmod
+def test_cholmod_single_precision_refuses_a_value_beyond_its_range():
+    # Wherever the value sits (in either group of subtrees or the top), the
+    # factorisation says False, nothing is left to solve with, and the next
+    # one starts from A's values alone.
+    a = laplacian_grid((31, 31), shift=0.1)
+    n = a.shape[0]
+    reference = single_precision_solver(a, split=False)
+    assert reference.factor_single(a.data)
+    expected = reference.forward(np.arange(n, dtype=float))
+    s = single_precision_solver(a, split=False)
+    for column in [0, n // 3, 2 * n // 3, n - 1]:
+        big = a.data.copy()
+        big[a.indptr[column] + np.flatnonzero(a.indices[a.indptr[column]:a.indptr[column + 1]] == column)] = 1e39
+        assert not s.factor_single(big)
+        with pytest.raises(RuntimeError, match="before factor"):
+            s.forward(np.ones(n))
+        assert s.factor_single(a.data)
+        assert np.array_equal(s.forward(np.arange(n, dtype=float)), expected)
+
+
 _FACTOR_IN_A_PROCESS = """
 import sys
 import numpy as np

@@ -308,6 +308,7 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
   Index largest_update = 0;
   for (Index s = 0; s < sn.count; ++s) largest_update = std::max(largest_update, sn.row_count(s) - sn.columns(s));
   slot_.assign(indptr[n], -1);
+  std::vector<Index> destination(indptr[n], -1);  // the supernode of each entry's slot
   for (Index j = 0; j < n; ++j)
     for (std::int64_t p = indptr[j]; p < indptr[j + 1]; ++p) {
       if (indices[p] < j) continue;  // the upper triangle
@@ -316,6 +317,7 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
       const Index* rows = sn.rows + sn.row_start[s];
       const Index at = std::lower_bound(rows, rows + sn.row_count(s), row) - rows;
       slot_[p] = sn.value_start[s] + (column - sn.first_column[s]) * sn.row_count(s) + at;
+      destination[p] = s;
     }
   // Each supernode's flops (spotrf, strsm, ssyrk), plus its scatter of
   // about (rows below)² values.
@@ -325,6 +327,9 @@ void SingleFactor::prepare(const cholmod_factor& L, const std::int64_t* indptr, 
     work[s] = c * c * c / 3 + below * c * c + below * below * (c + 1);
   }
   split_ = split_subtrees(parent_, work);
+  for (auto& entries : entries_of_group_) entries.clear();
+  for (std::int64_t p = 0; p < indptr[n]; ++p)
+    if (slot_[p] >= 0) entries_of_group_[split_.owner[destination[p]] == 1 ? 1 : 0].push_back(p);
   top_offset_.assign(sn.count, -1);
   std::int64_t gathered = 0;
   for (const std::int64_t s : split_.top) {
@@ -345,22 +350,32 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
                              const double* values) {
   factor_ = nullptr;
   if (analysed_ != &L) prepare(L, indptr, indices);
-  const Index n = static_cast<Index>(L.n);
-  std::fill(values_.begin(), values_.end(), 0.0f);
-  for (std::int64_t p = 0; p < indptr[n]; ++p) {
-    if (slot_[p] < 0) continue;
-    if (!(std::fabs(values[p]) <= std::numeric_limits<float>::max())) return false;
-    values_[slot_[p]] += static_cast<float>(values[p]);
-  }
-  // Group 1's updates of the top are added after all of group 0's, so the
-  // sums come out the same whichever thread runs which group, and when.  (An
-  // unsplit tree is all group 0, with no top.)
-  std::fill(top_updates_.begin(), top_updates_.end(), 0.0f);
-  bool done[2] = {true, true};
-  for_each_part(split_.group[1].empty() ? 1 : 2,
-                [&](int g) { done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1); });
-  if (!done[0] || !done[1]) return false;
   const Supernodes sn(L);
+  // Each group writes A's entries into its own supernodes (group 0 into the
+  // top's too) before it eliminates them.  Group 1's updates of the top are
+  // added after all of group 0's, so the sums come out the same whichever
+  // thread runs which group, and when.  (An unsplit tree is all group 0,
+  // with no top.)
+  bool done[2] = {true, true};
+  for_each_part(split_.group[1].empty() ? 1 : 2, [&](int g) {
+    for (const auto* part : {&split_.group[g], g == 0 ? &split_.top : nullptr}) {
+      if (part == nullptr) continue;
+      for (const Index s : *part) {
+        float* block = values_.data() + sn.value_start[s];
+        std::fill(block, block + sn.columns(s) * sn.row_count(s), 0.0f);
+      }
+    }
+    if (g == 1) std::fill(top_updates_.begin(), top_updates_.end(), 0.0f);
+    for (const std::int64_t p : entries_of_group_[g]) {
+      if (!(std::fabs(values[p]) <= std::numeric_limits<float>::max())) {
+        done[g] = false;
+        return;
+      }
+      values_[slot_[p]] += static_cast<float>(values[p]);
+    }
+    done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1);
+  });
+  if (!done[0] || !done[1]) return false;
   for (const std::int64_t s : split_.top) {
     float* block = values_.data() + sn.value_start[s];
     const float* gathered = top_updates_.data() + top_offset_[s];

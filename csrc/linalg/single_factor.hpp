@@ -112,6 +112,7 @@ class SingleFactor {
   // until group 0's are in.
   const cholmod_factor* analysed_ = nullptr;
   std::vector<std::int64_t> supernode_of_, parent_, slot_;
+  std::vector<std::int64_t> entries_of_group_[2];  // A's entries in each group's supernodes (the top's: 0)
   SubtreeSplit split_;
   std::vector<std::int64_t> top_offset_;
   std::vector<float> top_updates_;
