@@ -29,6 +29,12 @@ def run_iltpy_script(source):
     return namespace
 
 
+def assert_runs_in_a_fresh_interpreter(code):
+    """Run `code` in a new Python process (no import of this session sets anything) and require success."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 # ----------------------------------------------------------------------- import paths
 @pytest.mark.parametrize("name", KERNELS)
 def test_fit_kernels_path(name):
@@ -108,8 +114,7 @@ def test_subpackages_reachable_as_attributes():
         "assert ilt.output.plotting.iltplot is ilt.iltplot\n"
         "import sys; assert 'matplotlib' not in sys.modules, 'import fastilt must not import matplotlib'\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert_runs_in_a_fresh_interpreter(code)
 
 
 def test_the_report_and_batch_are_imported_on_first_use():
@@ -131,8 +136,7 @@ def test_the_report_and_batch_are_imported_on_first_use():
         "else:\n"
         "    raise AssertionError('ilt.no_such_name did not raise')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert_runs_in_a_fresh_interpreter(code)
 
 
 def test_scipy_is_imported_where_it_is_used():
@@ -158,8 +162,7 @@ assert loaded() == [], loaded()
 one.invert(verbose=0, backend="python")
 assert "scipy.sparse" in sys.modules
 """
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    assert_runs_in_a_fresh_interpreter(code)
 
 
 # ------------------------------------------------------------- ILTpy-docs-style scripts

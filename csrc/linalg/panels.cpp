@@ -65,22 +65,29 @@ __attribute__((target("avx2,fma"))) void add_product_avx2(const float* panels, I
 }
 #endif
 
+// The products this CPU runs.
+struct Products {
+  void (*subtract_transposed)(const float*, Index, Index, const double*, double*);
+  void (*add)(const float*, Index, Index, const double*, double*);
+};
+const Products& products() {
+  static const Products chosen = [] {
+#ifdef FASTILT_HAVE_AVX2_KERNELS
+    if (avx2_fma_available()) return Products{subtract_transposed_product_avx2, add_product_avx2};
+#endif
+    return Products{subtract_transposed_product_with<PlainPanelLoops>, add_product_with<PlainPanelLoops>};
+  }();
+  return chosen;
+}
+
 }  // namespace
 
 void subtract_transposed_product(const float* panels, Index n, Index k, const double* x, double* y) {
-#ifdef FASTILT_HAVE_AVX2_KERNELS
-  static const bool avx2 = avx2_fma_available();
-  if (avx2) return subtract_transposed_product_avx2(panels, n, k, x, y);
-#endif
-  subtract_transposed_product_with<PlainPanelLoops>(panels, n, k, x, y);
+  products().subtract_transposed(panels, n, k, x, y);
 }
 
 void add_product(const float* panels, Index n, Index k, const double* s, double* x) {
-#ifdef FASTILT_HAVE_AVX2_KERNELS
-  static const bool avx2 = avx2_fma_available();
-  if (avx2) return add_product_avx2(panels, n, k, s, x);
-#endif
-  add_product_with<PlainPanelLoops>(panels, n, k, s, x);
+  products().add(panels, n, k, s, x);
 }
 
 }  // namespace fastilt
