@@ -286,12 +286,8 @@ void SingleFactor::lay_out_panels(const cholmod_factor& L) {
   }
   panels_.resize(size);
   in_top_.assign(n, 0);
-  top_columns_.clear();
   for (const std::int64_t s : solve_split_.top)
-    for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) {
-      in_top_[j] = 1;
-      top_columns_.push_back(j);
-    }
+    std::fill(in_top_.begin() + sn.first_column[s], in_top_.begin() + sn.first_column[s + 1], 1);
   detour_.assign(n, 0.0);
   x_.resize(n);
   for (auto& column : column_) column.resize(widest);
@@ -357,14 +353,15 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
   // thread runs which group, and when.  (An unsplit tree is all group 0,
   // with no top.)
   bool done[2] = {true, true};
-  for_each_part(split_.group[1].empty() ? 1 : 2, [&](int g) {
-    for (const auto* part : {&split_.group[g], g == 0 ? &split_.top : nullptr}) {
-      if (part == nullptr) continue;
-      for (const Index s : *part) {
-        float* block = values_.data() + sn.value_start[s];
-        std::fill(block, block + sn.columns(s) * sn.row_count(s), 0.0f);
-      }
+  const auto zero = [&](const std::vector<std::int64_t>& supernodes) {
+    for (const Index s : supernodes) {
+      float* block = values_.data() + sn.value_start[s];
+      std::fill(block, block + sn.columns(s) * sn.row_count(s), 0.0f);
     }
+  };
+  for_each_part(split_.group[1].empty() ? 1 : 2, [&](int g) {
+    zero(split_.group[g]);
+    if (g == 0) zero(split_.top);
     if (g == 1) std::fill(top_updates_.begin(), top_updates_.end(), 0.0f);
     for (const std::int64_t p : entries_of_group_[g]) {
       if (!(std::fabs(values[p]) <= std::numeric_limits<float>::max())) {
@@ -462,10 +459,11 @@ void SingleFactor::forward(double* b) {
                     in_top_.data()};
     solves().forward(sn, panels, part, x_.data(), column_[g].data());
   });
-  for (const std::int64_t j : top_columns_) {
-    x_[j] += detour_[j];
-    detour_[j] = 0.0;
-  }
+  for (const std::int64_t s : split.top)
+    for (Index j = sn.first_column[s]; j < sn.first_column[s + 1]; ++j) {
+      x_[j] += detour_[j];
+      detour_[j] = 0.0;
+    }
   const Part top{split.top.data(), static_cast<Index>(split.top.size())};
   solves().forward(sn, panels, top, x_.data(), column_[0].data());
   std::copy(x_.begin(), x_.end(), b);

@@ -95,12 +95,12 @@ class SingleFactor {
   std::vector<double> x_, column_[2];  // the permuted right-hand side; one supernode's rows, each part's
   std::int64_t widest_ = 0;             // rows of the tallest supernode, up to whole blocks of four
   // The one-column solves' two groups of subtrees and top (by the entries
-  // they read), the top's columns, and group 1's forward sums into them.
+  // they read), whether each column is the top's, and group 1's forward sums
+  // into the top's rows.
   double split_solve_entries_ = kSplitSolveEntries;
   SubtreeSplit solve_split_;
   std::vector<std::int64_t> solve_order_;  // its group 0, group 1, top: the panels' order
   std::vector<char> in_top_;
-  std::vector<std::int64_t> top_columns_;
   std::vector<double> detour_;
   // Sets up the structure's panel_start_, supernode_of_, parent_, the solves'
   // split and the sizes of their buffers.
