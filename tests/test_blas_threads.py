@@ -90,3 +90,22 @@ def test_inversions_on_other_threads_leave_the_counts_alone(two_threads):
     worker.start()
     worker.join(timeout=60)
     assert len(seen) == 4 and {n for counts in seen for n in counts} == {2}
+
+
+@pytest.mark.skipif(not ilt.backends.compiled_available(), reason="the hold is the compiled core's")
+def test_init_forms_its_products_on_one_thread(two_threads):
+    # init's products (Y, W) on two threads would leave NumPy's second thread spinning into the
+    # invert that follows; a user kernel, called while they are formed, sees one thread.
+    seen = []
+
+    class Recording(ilt.IltKernel):
+        def __init__(self):
+            self.name = "recording"
+            self.kernel = lambda t, tau: seen.append(blas_threads()) or np.exp(-t / tau)
+            self.kernel_str = "np.exp(-t / tau)"
+
+    d = ilt.iltload(data=100 * np.exp(-T / 0.1), t=T)
+    with pytest.warns(UserWarning, match="base_tau"):
+        d.init(TAU, Recording(), parameters={"maxloop": 3})
+    assert seen and {n for counts in seen for n in counts} == {1}
+    assert set(blas_threads()) == {2}

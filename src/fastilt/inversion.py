@@ -318,24 +318,29 @@ class IltData:
 
         data = self.data
         config = resolve_configuration(data, list(self.t_input), self.user_t_spec, fit_dict)
-        K, statistics = kernel_matrices(config.kernel, config.t, config.tau)
-        warn_zero_data(data)
-        warn_uninformative_tau(config.kernel, K, statistics, config.t, config.tau)
-        sparsity = kernel_sparsity(K, statistics)
-        alt_g = fit_dict["alt_g"]
-        # ILTpy's advice on alt_g holds for ILTpy's solves, which only the python backend
-        # makes: the compiled one solves every alt_g through the same normal equations.
-        if not compiled_available():
-            if sparsity > 0.7 and alt_g != 0:
-                _warn("Setting alt_g equal to 0 may show better performance for this inversion.")
-            if sparsity < 0.6 and alt_g == 0 and data.ndim > 1:
-                _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
-        sparse = sparsity >= fit_dict["sparse_threshold"] or fit_dict["force_sparse"]
-        for d in range(data.ndim):
-            if config.sb[d]:
-                K[d] = np.vstack((K[d], np.ones((1, K[d].shape[1]))))
-        vprint("Initializing kernel matrices...")
-        forward = build_forward_model(data, K, config, fit_dict, sparse)
+        # The kernels' products here (Y, W) are NumPy's BLAS calls: on two threads they would
+        # leave its second thread spinning for ~0.1 s into the compiled invert() that follows,
+        # on a core the inversion wants (6% of a T1-T2 64 x 64 map, docs/performance.md).
+        hold = backends.compiled.numpy_blas_on_one_thread() if compiled_available() else contextlib.nullcontext()
+        with hold:
+            K, statistics = kernel_matrices(config.kernel, config.t, config.tau)
+            warn_zero_data(data)
+            warn_uninformative_tau(config.kernel, K, statistics, config.t, config.tau)
+            sparsity = kernel_sparsity(K, statistics)
+            alt_g = fit_dict["alt_g"]
+            # ILTpy's advice on alt_g holds for ILTpy's solves, which only the python backend
+            # makes: the compiled one solves every alt_g through the same normal equations.
+            if not compiled_available():
+                if sparsity > 0.7 and alt_g != 0:
+                    _warn("Setting alt_g equal to 0 may show better performance for this inversion.")
+                if sparsity < 0.6 and alt_g == 0 and data.ndim > 1:
+                    _warn("Setting alt_g equal to 6 may show better performance for this inversion.")
+            sparse = sparsity >= fit_dict["sparse_threshold"] or fit_dict["force_sparse"]
+            for d in range(data.ndim):
+                if config.sb[d]:
+                    K[d] = np.vstack((K[d], np.ones((1, K[d].shape[1]))))
+            vprint("Initializing kernel matrices...")
+            forward = build_forward_model(data, K, config, fit_dict, sparse)
         for name in ("mcomp", "mcompbar", "Y", "W"):
             if name in forward:
                 require_finite_input(forward[name], name)
