@@ -220,7 +220,7 @@ def test_banded_not_spd_raises(rng):
 # --- CHOLMOD ---------------------------------------------------------------------
 
 @requires_cholmod
-@pytest.mark.parametrize("ordering", ["natural", "amd", "metis", "default"])
+@pytest.mark.parametrize("ordering", ["natural", "amd", "metis", "nesdis", "default"])
 @pytest.mark.parametrize("kind", ["laplacian", "random"])
 def test_cholmod_matches_spsolve(rng, ordering, kind):
     a = laplacian_2d(20) if kind == "laplacian" else random_sparse_spd(300, rng)
@@ -228,6 +228,23 @@ def test_cholmod_matches_spsolve(rng, ordering, kind):
     s = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=ordering)
     assert s.is_supernodal
     assert rel_err(s.solve(a.data, b), spla.spsolve(a, b)) <= RTOL
+
+
+@requires_cholmod
+def test_default_ordering_is_amd_or_else_nested_dissection():
+    # AMD where its factor is cheap; where it is costly (flops >= 500 nnz(L): a 3D grid of
+    # Γ's kind, 27-point), CHOLMOD's own nested dissection when it fills less.
+    def factor_sizes(a):
+        return {o: _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=o).factor_nnz
+                for o in ("amd", "nesdis", "default")}
+
+    t = sp.diags_array([-np.ones(19), 4 * np.ones(20), -np.ones(19)], offsets=[-1, 0, 1])
+    grid = sp.csc_array(sp.kron(sp.kron(t, t), t))
+    grid.sort_indices()
+    sizes = factor_sizes(grid)
+    assert sizes["default"] == sizes["nesdis"] < sizes["amd"]
+    sizes = factor_sizes(laplacian_2d(20))
+    assert sizes["default"] == sizes["amd"] != sizes["nesdis"]
 
 
 @requires_cholmod

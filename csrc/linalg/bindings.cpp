@@ -332,8 +332,8 @@ PYBIND11_MODULE(_linalg, m) {
       "the constructor; solve(data, b) refactors numerically for new values.\n"
       "Only the lower triangle (row >= column) of the CSC pattern is used, so the\n"
       "full symmetric matrix may be passed; the pattern must be canonical (sorted\n"
-      "row indices, no duplicates: ValueError otherwise). ordering: 'natural', 'amd', 'metis' or\n"
-      "'default'. nthreads > 0 caps the OpenMP threads of CHOLMOD's assembly loops\n"
+      "row indices, no duplicates: ValueError otherwise). ordering: 'natural', 'amd', 'metis',\n"
+      "'nesdis' or 'default' (AMD, and NESDIS too where AMD's factor is costly). nthreads > 0 caps the OpenMP threads of CHOLMOD's assembly loops\n"
       "(0: CHOLMOD's built-in 4). The default 1 is fastest: the heavy lifting is\n"
       "done by the (already threaded) BLAS, and extra OpenMP threads only compete\n"
       "with the BLAS threads for cores.")

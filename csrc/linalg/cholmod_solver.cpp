@@ -20,8 +20,9 @@ CholmodSolver::Ordering parse_ordering(const std::string& name) {
   if (name == "natural") return CholmodSolver::Ordering::Natural;
   if (name == "amd") return CholmodSolver::Ordering::Amd;
   if (name == "metis") return CholmodSolver::Ordering::Metis;
+  if (name == "nesdis") return CholmodSolver::Ordering::Nesdis;
   if (name == "default") return CholmodSolver::Ordering::Default;
-  throw std::invalid_argument("ordering must be 'natural', 'amd', 'metis' or 'default', got '" +
+  throw std::invalid_argument("ordering must be 'natural', 'amd', 'metis', 'nesdis' or 'default', got '" +
                               name + "'");
 }
 
@@ -110,8 +111,19 @@ void CholmodSolver::analyze(Ordering ordering) {
       common_.nmethods = 1;
       common_.method[0].ordering = CHOLMOD_METIS;
       break;
+    case Ordering::Nesdis:
+      common_.nmethods = 1;
+      common_.method[0].ordering = CHOLMOD_NESDIS;
+      break;
     case Ordering::Default:
-      break;  // nmethods = 0: CHOLMOD's default strategy
+      // nmethods = 0: CHOLMOD's default strategy, AMD and, where AMD's
+      // factor is costly (flops >= 500 nnz(L)), also a nested dissection,
+      // whichever fills less.  CHOLMOD's own (NESDIS: METIS's bisections,
+      // then CAMD within them) in place of METIS_NodeND: on Γ's grids a
+      // factor as small or smaller, with fewer flops (T1-T2-D's 15% faster
+      // to factor; docs/performance.md).
+      common_.default_nesdis = 1;
+      break;
   }
   L_ = cholmod_l_analyze(A_, &common_);
   if (L_ == nullptr) throw_cholmod_error("cholmod_analyze", common_);

@@ -34,8 +34,9 @@ class CholmodSolver {
   enum class Ordering {
     Natural,  // keep the given order (best for banded / already ordered A)
     Amd,      // approximate minimum degree
-    Metis,    // nested dissection (METIS)
-    Default,  // CHOLMOD's own choice: AMD, then METIS if AMD's fill is poor
+    Metis,    // nested dissection (METIS_NodeND)
+    Nesdis,   // CHOLMOD's nested dissection (METIS's bisections, CAMD within)
+    Default,  // CHOLMOD's own choice: AMD, then NESDIS if AMD's factor is costly
   };
 
   // indptr has n+1 entries, indices has indptr[n] entries (64-bit).
