@@ -231,6 +231,22 @@ def test_cholmod_matches_spsolve(rng, ordering, kind):
 
 
 @requires_cholmod
+def test_cholmod_takes_an_elimination_order_of_ones_own(rng):
+    a = laplacian_2d(20)
+    b = rng.standard_normal(a.shape[0])
+    order = rng.permutation(a.shape[0])
+    s = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=order)
+    assert rel_err(s.solve(a.data, b), spla.spsolve(a, b)) <= RTOL
+    reversed_grid = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=np.arange(400)[::-1])
+    assert reversed_grid.factor_nnz == _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0],
+                                                             ordering="natural").factor_nnz
+    for bad, message in [(order[:-1], "must have n entries"), (np.r_[order[:-1], order[0]], "each of 0 ... n - 1 once"),
+                         (np.r_[order[:-1], 400], "each of 0 ... n - 1 once")]:
+        with pytest.raises(ValueError, match=message):
+            _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=bad)
+
+
+@requires_cholmod
 def test_default_ordering_is_amd_or_else_nested_dissection():
     # AMD where its factor is cheap; where it is costly (flops >= 500 nnz(L): a 3D grid of
     # Γ's kind, 27-point), CHOLMOD's own nested dissection when it fills less.

@@ -5,9 +5,12 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fastilt as ilt
-from fastilt import _core
+from fastilt import _core, _linalg
 from fastilt.compiled import LOW_RANK_MAX_STEPS, LOW_RANK_RTOL, prepare_system
 from fastilt.problem.plan import LOW_RANK_MIN, plan_inversion
 from fastilt.forward_model import kronecker_operator, kronecker_transpose_apply, normal_equations
@@ -150,3 +153,62 @@ def test_single_precision_factor_gives_the_double_precision_inversion(n_tau):
         it.run(None)
         g[single] = it.g
     assert 0 < relative_error(g[True], g[False]) <= 1e-9
+
+
+def _gamma_pattern(data):
+    """Γ of `data`'s first iteration (CSC, both triangles) and its assembler."""
+    assembler = _core.PenaltyAssembler(data.penalty_model)
+    assembler.assemble(np.ones(data.penalty_model.size), 1)
+    values, indices, indptr = assembler.gamma_csc()
+    n = data.penalty_model.size
+    return sp.csc_array((values, indices, indptr), shape=(n, n)), assembler
+
+
+@settings(max_examples=25, deadline=None)
+@given(n_tau=st.lists(st.integers(2, 14), min_size=2, max_size=3))
+def test_grid_dissection_orders_every_point_once_and_separates_its_halves(n_tau):
+    # The low-rank form's elimination order: one half of the grid, the other, then a slab as
+    # thick as the stencil's reach between them.  Without the order's last points (that slab),
+    # Γ's graph falls apart into the halves, each one stretch of the order.
+    from scipy.sparse.csgraph import connected_components
+
+    data = _synthetic(tuple(n_tau), shape=tuple(n + 3 for n in n_tau))
+    gamma, assembler = _gamma_pattern(data)
+    order = assembler.dissection_order()
+    n = gamma.shape[0]
+    np.testing.assert_array_equal(np.sort(order), np.arange(n))
+    if n <= 64:  # one box: the grid's own order
+        np.testing.assert_array_equal(order, np.arange(n))
+        return
+    permuted = sp.csr_array(gamma[order][:, order])
+
+    def parts(kept):
+        return connected_components(permuted[:kept, :kept], directed=False)
+
+    low, high = n // 2, n  # the fewest points kept that still hang together; the slab is the rest
+    assert parts(low)[0] >= 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if parts(middle)[0] >= 2 else (low, middle)
+    _, labels = parts(low)
+    first = np.unique(labels, return_index=True)[1]
+    assert np.all(np.diff(np.sort(first)) > 0)
+    # each part one stretch: its label changes once, where the next part begins
+    assert np.count_nonzero(np.diff(labels)) == len(first) - 1
+
+
+def _canonical(a):
+    a = sp.csc_array(a)
+    a.sort_indices()
+    return a.indptr.astype(np.int64), a.indices.astype(np.int64), a.shape[0]
+
+
+@pytest.mark.skipif(not _core.HAVE_CHOLMOD, reason="CHOLMOD orders and factors Γ")
+def test_grid_dissection_fills_as_little_as_a_graph_partitioner():
+    # T1-T2-D's Γ: as small a factor as CHOLMOD's nested dissection (METIS's bisections, CAMD
+    # within) finds by partitioning the graph, and far smaller than AMD's.
+    gamma, assembler = _gamma_pattern(_synthetic((16, 16, 12)))
+    pattern = _canonical(gamma)
+    size = {o: _linalg.CholmodSolver(*pattern, ordering=o).factor_nnz for o in ("amd", "nesdis")}
+    grid = _linalg.CholmodSolver(*pattern, ordering=assembler.dissection_order()).factor_nnz
+    assert grid <= 1.05 * size["nesdis"] and grid < 0.8 * size["amd"]

@@ -15,6 +15,7 @@
 #include "../linalg/cholesky.hpp"
 #include "../linalg/errors.hpp"
 #include "batch.hpp"
+#include "grid_dissection.hpp"
 #include "iteration.hpp"
 #include "low_rank.hpp"
 #include "normal_equations.hpp"
@@ -270,7 +271,9 @@ SystemDescription sparse_system(const py::array& w, const py::array& indptr, con
                                 bool natural) {
   return {"sparse", [=](const Grid& grid, const StencilMatrix& gamma) {
             return std::make_unique<NormalEquations>(
-                NormalEquations::sparse(grid, gamma, lower_triangle(indptr, indices, w, grid.size), natural));
+                NormalEquations::sparse(grid, gamma, lower_triangle(indptr, indices, w, grid.size),
+                                        natural ? NormalEquations::Ordering::Natural
+                                                : NormalEquations::Ordering::Cholmod));
           }};
 }
 
@@ -329,6 +332,13 @@ PYBIND11_MODULE(_core, m) {
           py::arg("g"), py::arg("iteration"))
       .def("reset", &PenaltyAssembler::reset)
       .def_property_readonly("offsets", &offsets_array)
+      .def(
+          "dissection_order",
+          [](const PenaltyAssembler& a) {
+            const std::vector<std::int64_t> order = grid_dissection(a.grid(), a.gamma());
+            return py::array_t<std::int64_t>(static_cast<py::ssize_t>(order.size()), order.data());
+          },
+          "The elimination order of Γ's pattern by nested dissection of the grid (the low-rank form's).")
       .def("gamma_csc", &gamma_csc, "Γ as (data, indices, indptr) of the full symmetric CSC matrix.")
       .def_property_readonly("zero_crossing_state", &zero_crossing_state);
 

@@ -37,7 +37,8 @@ LowRankSystem::LowRankSystem(const Grid& grid, const StencilMatrix& gamma,
     : grid_(grid), n_(grid.size), k_(static_cast<std::int64_t>(b.size())), w_(std::move(w_factors)),
       a_(std::move(a)), b_(std::move(b)), rtol_(rtol), max_steps_(max_steps),
       single_precision_(single_precision),
-      gamma_only_(NormalEquations::sparse(grid, gamma, no_entries(grid.size), /*natural_ordering=*/false)) {
+      gamma_only_(NormalEquations::sparse(grid, gamma, no_entries(grid.size),
+                                          NormalEquations::Ordering::GridDissection)) {
   if (static_cast<int>(w_.size()) != grid_.ndim)
     throw std::invalid_argument("one factor of W per dimension is needed");
   for (int d = 0; d < grid_.ndim; ++d)

@@ -6,6 +6,7 @@
 
 #include "../linalg/cholesky.hpp"
 #include "../linalg/split_band_cholesky.hpp"
+#include "grid_dissection.hpp"
 #include "sparse_cholesky.hpp"
 
 namespace fastilt {
@@ -133,9 +134,9 @@ void NormalEquations::add_w_line_from_block(std::int64_t i, SplitBandCholesky::L
 }
 
 NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& gamma,
-                                        const Csc& lower_w, bool natural_ordering) {
+                                        const Csc& lower_w, Ordering ordering) {
 #ifndef FASTILT_HAVE_CHOLMOD
-  (void)grid, (void)gamma, (void)lower_w, (void)natural_ordering;
+  (void)grid, (void)gamma, (void)lower_w, (void)ordering;
   throw std::runtime_error("fastilt was built without CHOLMOD");
 #else
   NormalEquations eq(Layout::Sparse, grid);
@@ -176,9 +177,15 @@ NormalEquations NormalEquations::sparse(const Grid& grid, const StencilMatrix& g
         eq.slot_position_[o * n + i] = position(i + gamma.linear[o], i);
   }
   eq.assembled_.resize(eq.base_.size());
-  eq.cholmod_ = std::make_unique<CholmodSolver>(
-      n, eq.indptr_.data(), eq.indices_.data(),
-      natural_ordering ? CholmodSolver::Ordering::Natural : CholmodSolver::Ordering::Default, 1);
+  if (ordering == Ordering::GridDissection) {
+    const std::vector<std::int64_t> order = grid_dissection(grid, gamma);
+    eq.cholmod_ = std::make_unique<CholmodSolver>(n, eq.indptr_.data(), eq.indices_.data(),
+                                                  CholmodSolver::Ordering::Given, 1, order.data());
+  } else {
+    eq.cholmod_ = std::make_unique<CholmodSolver>(
+        n, eq.indptr_.data(), eq.indices_.data(),
+        ordering == Ordering::Natural ? CholmodSolver::Ordering::Natural : CholmodSolver::Ordering::Default, 1);
+  }
   return eq;
 #endif
 }

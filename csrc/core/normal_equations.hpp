@@ -46,9 +46,12 @@ class NormalEquations : public LinearSystem {
   static NormalEquations band_of_repeated_block(const Grid& grid, const StencilMatrix& gamma,
                                                 std::vector<double> block, std::int64_t b, std::int64_t kd);
   // Sparse: `lower_w` is W's lower triangle; the pattern is extended by the
-  // stencil of Γ and analysed once (ordering: see CholmodSolver).
+  // stencil of Γ and analysed once, in CHOLMOD's choice of order, in the
+  // grid's own, or by nested dissection of the grid (grid_dissection.hpp:
+  // for Γ alone, whose entries are all the stencil's).
+  enum class Ordering { Cholmod, Natural, GridDissection };
   static NormalEquations sparse(const Grid& grid, const StencilMatrix& gamma, const Csc& lower_w,
-                                bool natural_ordering);
+                                Ordering ordering);
 
   NormalEquations(NormalEquations&&) noexcept;
   ~NormalEquations() override;

@@ -160,7 +160,7 @@ using CArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using fastilt::CholmodSolver;
 
 std::unique_ptr<CholmodSolver> make_cholmod(const I64Array& indptr, const I64Array& indices,
-                                            std::int64_t n, const std::string& ordering,
+                                            std::int64_t n, const py::object& ordering,
                                             int nthreads) {
   if (indptr.ndim() != 1 || indptr.shape(0) != n + 1) {
     throw py::value_error("indptr must have n + 1 entries");
@@ -169,9 +169,16 @@ std::unique_ptr<CholmodSolver> make_cholmod(const I64Array& indptr, const I64Arr
   if (indices.ndim() != 1 || indices.shape(0) < nnz) {
     throw py::value_error("indices must have at least indptr[n] entries");
   }
-  const auto ord = fastilt::parse_ordering(ordering);
-  py::gil_scoped_release nogil;  // the symbolic analysis can take a while
-  return std::make_unique<CholmodSolver>(n, indptr.data(), indices.data(), ord, nthreads);
+  if (py::isinstance<py::str>(ordering)) {
+    const auto ord = fastilt::parse_ordering(ordering.cast<std::string>());
+    py::gil_scoped_release nogil;  // the symbolic analysis can take a while
+    return std::make_unique<CholmodSolver>(n, indptr.data(), indices.data(), ord, nthreads);
+  }
+  const auto order = ordering.cast<I64Array>();
+  if (order.ndim() != 1 || order.shape(0) != n) throw py::value_error("an elimination order must have n entries");
+  py::gil_scoped_release nogil;
+  return std::make_unique<CholmodSolver>(n, indptr.data(), indices.data(), CholmodSolver::Ordering::Given, nthreads,
+                                         order.data());
 }
 
 py::array_t<double> one_column(CholmodSolver& s, const DArray& b, void (CholmodSolver::*apply)(double*)) {
@@ -333,7 +340,8 @@ PYBIND11_MODULE(_linalg, m) {
       "Only the lower triangle (row >= column) of the CSC pattern is used, so the\n"
       "full symmetric matrix may be passed; the pattern must be canonical (sorted\n"
       "row indices, no duplicates: ValueError otherwise). ordering: 'natural', 'amd', 'metis',\n"
-      "'nesdis' or 'default' (AMD, and NESDIS too where AMD's factor is costly). nthreads > 0 caps the OpenMP threads of CHOLMOD's assembly loops\n"
+      "'nesdis', 'default' (AMD, and NESDIS too where AMD's factor is costly), or an elimination\n"
+      "order (n indices, each once). nthreads > 0 caps the OpenMP threads of CHOLMOD's assembly loops\n"
       "(0: CHOLMOD's built-in 4). The default 1 is fastest: the heavy lifting is\n"
       "done by the (already threaded) BLAS, and extra OpenMP threads only compete\n"
       "with the BLAS threads for cores.")

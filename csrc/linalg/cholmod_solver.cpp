@@ -27,9 +27,20 @@ CholmodSolver::Ordering parse_ordering(const std::string& name) {
 }
 
 CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
-                             const std::int64_t* indices, Ordering ordering, int nthreads)
+                             const std::int64_t* indices, Ordering ordering, int nthreads,
+                             const std::int64_t* order)
     : n_(n), nnz_(0), nthreads_(nthreads) {
   if (n < 0) throw std::invalid_argument("n must be non-negative");
+  if ((ordering == Ordering::Given) != (order != nullptr))
+    throw std::invalid_argument("an elimination order goes with Ordering::Given, and only with it");
+  if (order != nullptr) {
+    std::vector<char> seen(n, 0);
+    for (std::int64_t k = 0; k < n; ++k) {
+      if (order[k] < 0 || order[k] >= n || seen[order[k]])
+        throw std::invalid_argument("the elimination order must hold each of 0 ... n - 1 once");
+      seen[order[k]] = 1;
+    }
+  }
   // Validate the pattern up front: CHOLMOD trusts its input.
   if (indptr[0] != 0) throw std::invalid_argument("indptr[0] must be 0");
   // Sorted row indices are required: CHOLMOD 3.0's supernodal factorisation of
@@ -72,7 +83,7 @@ CholmodSolver::CholmodSolver(std::int64_t n, const std::int64_t* indptr,
   std::fill_n(static_cast<double*>(A_->x), A_->nzmax, 0.0);
 
   try {
-    analyze(ordering);
+    analyze(ordering, order);
   } catch (...) {
     cholmod_l_free_sparse(&A_, &common_);
     cholmod_l_finish(&common_);
@@ -95,7 +106,8 @@ CholmodSolver::~CholmodSolver() {
   cholmod_l_finish(&common_);
 }
 
-void CholmodSolver::analyze(Ordering ordering) {
+void CholmodSolver::analyze(Ordering ordering, const std::int64_t* order) {
+  std::vector<SuiteSparse_long> given;
   switch (ordering) {
     case Ordering::Natural:
       common_.nmethods = 1;
@@ -115,6 +127,11 @@ void CholmodSolver::analyze(Ordering ordering) {
       common_.nmethods = 1;
       common_.method[0].ordering = CHOLMOD_NESDIS;
       break;
+    case Ordering::Given:
+      common_.nmethods = 1;
+      common_.method[0].ordering = CHOLMOD_GIVEN;
+      given.assign(order, order + n_);
+      break;
     case Ordering::Default:
       // nmethods = 0: CHOLMOD's default strategy, AMD and, where AMD's
       // factor is costly (flops >= 500 nnz(L)), also a nested dissection,
@@ -125,7 +142,8 @@ void CholmodSolver::analyze(Ordering ordering) {
       common_.default_nesdis = 1;
       break;
   }
-  L_ = cholmod_l_analyze(A_, &common_);
+  L_ = given.empty() ? cholmod_l_analyze(A_, &common_)
+                     : cholmod_l_analyze_p(A_, given.data(), nullptr, 0, &common_);
   if (L_ == nullptr) throw_cholmod_error("cholmod_analyze", common_);
   factor_nnz_ = common_.lnz;
 }
