@@ -247,23 +247,6 @@ def test_cholmod_takes_an_elimination_order_of_ones_own(rng):
 
 
 @requires_cholmod
-def test_default_ordering_is_amd_or_else_nested_dissection():
-    # AMD where its factor is cheap; where it is costly (flops >= 500 nnz(L): a 3D grid of
-    # Γ's kind, 27-point), CHOLMOD's own nested dissection when it fills less.
-    def factor_sizes(a):
-        return {o: _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering=o).factor_nnz
-                for o in ("amd", "nesdis", "default")}
-
-    t = sp.diags_array([-np.ones(19), 4 * np.ones(20), -np.ones(19)], offsets=[-1, 0, 1])
-    grid = sp.csc_array(sp.kron(sp.kron(t, t), t))
-    grid.sort_indices()
-    sizes = factor_sizes(grid)
-    assert sizes["default"] == sizes["nesdis"] < sizes["amd"]
-    sizes = factor_sizes(laplacian_2d(20))
-    assert sizes["default"] == sizes["amd"] != sizes["nesdis"]
-
-
-@requires_cholmod
 def test_cholmod_lower_triangle_only(rng):
     a = random_sparse_spd(200, rng)
     b = rng.standard_normal(200)

@@ -340,7 +340,7 @@ PYBIND11_MODULE(_linalg, m) {
       "Only the lower triangle (row >= column) of the CSC pattern is used, so the\n"
       "full symmetric matrix may be passed; the pattern must be canonical (sorted\n"
       "row indices, no duplicates: ValueError otherwise). ordering: 'natural', 'amd', 'metis',\n"
-      "'nesdis', 'default' (AMD, and NESDIS too where AMD's factor is costly), or an elimination\n"
+      "'nesdis', 'default' (AMD, and METIS too where AMD's fill is poor), or an elimination\n"
       "order (n indices, each once). nthreads > 0 caps the OpenMP threads of CHOLMOD's assembly loops\n"
       "(0: CHOLMOD's built-in 4). The default 1 is fastest: the heavy lifting is\n"
       "done by the (already threaded) BLAS, and extra OpenMP threads only compete\n"

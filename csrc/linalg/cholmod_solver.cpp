@@ -133,14 +133,7 @@ void CholmodSolver::analyze(Ordering ordering, const std::int64_t* order) {
       given.assign(order, order + n_);
       break;
     case Ordering::Default:
-      // nmethods = 0: CHOLMOD's default strategy, AMD and, where AMD's
-      // factor is costly (flops >= 500 nnz(L)), also a nested dissection,
-      // whichever fills less.  CHOLMOD's own (NESDIS: METIS's bisections,
-      // then CAMD within them) in place of METIS_NodeND: on Γ's grids a
-      // factor as small or smaller, with fewer flops (T1-T2-D's 15% faster
-      // to factor; docs/performance.md).
-      common_.default_nesdis = 1;
-      break;
+      break;  // nmethods = 0: CHOLMOD's default strategy
   }
   L_ = given.empty() ? cholmod_l_analyze(A_, &common_)
                      : cholmod_l_analyze_p(A_, given.data(), nullptr, 0, &common_);

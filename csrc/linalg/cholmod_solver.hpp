@@ -36,7 +36,7 @@ class CholmodSolver {
     Amd,      // approximate minimum degree
     Metis,    // nested dissection (METIS_NodeND)
     Nesdis,   // CHOLMOD's nested dissection (METIS's bisections, CAMD within)
-    Default,  // CHOLMOD's own choice: AMD, then NESDIS if AMD's factor is costly
+    Default,  // CHOLMOD's own choice: AMD, then METIS if AMD's fill is poor
     Given,    // the caller's elimination order (the constructor's `order`)
   };
 
