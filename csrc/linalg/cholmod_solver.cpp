@@ -106,35 +106,34 @@ CholmodSolver::~CholmodSolver() {
   cholmod_l_finish(&common_);
 }
 
-void CholmodSolver::analyze(Ordering ordering, const std::int64_t* order) {
-  std::vector<SuiteSparse_long> given;
+namespace {
+
+// CHOLMOD's ordering method for each of ours; -1 for its default strategy
+// (nmethods = 0: AMD, then METIS where AMD's fill is poor).
+int cholmod_method(CholmodSolver::Ordering ordering) {
   switch (ordering) {
-    case Ordering::Natural:
-      common_.nmethods = 1;
-      common_.method[0].ordering = CHOLMOD_NATURAL;
-      // Keep the caller's order exactly (a postorder would permute it).
-      common_.postorder = 0;
-      break;
-    case Ordering::Amd:
-      common_.nmethods = 1;
-      common_.method[0].ordering = CHOLMOD_AMD;
-      break;
-    case Ordering::Metis:
-      common_.nmethods = 1;
-      common_.method[0].ordering = CHOLMOD_METIS;
-      break;
-    case Ordering::Nesdis:
-      common_.nmethods = 1;
-      common_.method[0].ordering = CHOLMOD_NESDIS;
-      break;
-    case Ordering::Given:
-      common_.nmethods = 1;
-      common_.method[0].ordering = CHOLMOD_GIVEN;
-      given.assign(order, order + n_);
-      break;
-    case Ordering::Default:
-      break;  // nmethods = 0: CHOLMOD's default strategy
+    case CholmodSolver::Ordering::Natural: return CHOLMOD_NATURAL;
+    case CholmodSolver::Ordering::Amd: return CHOLMOD_AMD;
+    case CholmodSolver::Ordering::Metis: return CHOLMOD_METIS;
+    case CholmodSolver::Ordering::Nesdis: return CHOLMOD_NESDIS;
+    case CholmodSolver::Ordering::Given: return CHOLMOD_GIVEN;
+    case CholmodSolver::Ordering::Default: break;
   }
+  return -1;
+}
+
+}  // namespace
+
+void CholmodSolver::analyze(Ordering ordering, const std::int64_t* order) {
+  const int method = cholmod_method(ordering);
+  if (method >= 0) {
+    common_.nmethods = 1;
+    common_.method[0].ordering = method;
+  }
+  // Keep the caller's order exactly (a postorder would permute it).
+  if (ordering == Ordering::Natural) common_.postorder = 0;
+  std::vector<SuiteSparse_long> given;
+  if (order != nullptr) given.assign(order, order + n_);
   L_ = given.empty() ? cholmod_l_analyze(A_, &common_)
                      : cholmod_l_analyze_p(A_, given.data(), nullptr, 0, &common_);
   if (L_ == nullptr) throw_cholmod_error("cholmod_analyze", common_);
