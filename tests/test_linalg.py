@@ -423,11 +423,41 @@ def test_cholmod_single_precision_refuses_a_value_beyond_its_range():
         assert np.array_equal(s.forward(np.arange(n, dtype=float)), expected)
 
 
+def bordered(blocks=2, block=600, border=700, seed=0):
+    """Independent tridiagonal blocks and a dense border coupled to them: a factor whose last
+    supernode is the border, dense and large enough (700² x 700) for its steps to be shared out."""
+    rng = np.random.default_rng(seed)
+    n = blocks * block + border
+    t = sp.diags_array([-np.ones(block - 1), 4 * np.ones(block), -np.ones(block - 1)], offsets=[-1, 0, 1])
+    inner = sp.block_diag([t] * blocks)
+    coupling = sp.random_array((border, blocks * block), density=0.01, rng=rng) * 0.1
+    dense = rng.standard_normal((border, border)) / border
+    a = sp.block_array([[inner, coupling.T], [coupling, sp.csc_array(dense @ dense.T + 4 * np.eye(border))]])
+    a = sp.csc_array(a)
+    a.sort_indices()
+    assert a.shape == (n, n)
+    return a
+
+
+@requires_cholmod
+def test_cholmod_single_precision_shares_out_a_large_supernode(rng):
+    # The border's spotrf, the rows below it and its update by blocks on the free cores: the
+    # factor of a matrix near A, as one spotrf's would be.
+    a = bordered()
+    s = _linalg.CholmodSolver(a.indptr, a.indices, a.shape[0], ordering="amd")
+    assert s.factor_single(a.data)
+    b = rng.standard_normal(a.shape[0])
+    exact = spla.spsolve(a, b)
+    assert 0 < rel_err(s.backward(s.forward(b)), exact) <= 1e-5
+    s.factor(a.data)
+    assert rel_err(s.backward(s.forward(b)), exact) <= 1e-12
+
+
 _FACTOR_IN_A_PROCESS = """
 import sys
 import numpy as np
-from test_linalg import laplacian_2d, single_precision_solver
-a = laplacian_2d(40, shift=0.1)
+from test_linalg import bordered, laplacian_2d, single_precision_solver
+a = bordered() if sys.argv[1] == "bordered" else laplacian_2d(40, shift=0.1)
 n = a.shape[0]
 s = single_precision_solver(a, split=sys.argv[1] == "split")
 assert s.factor_single(a.data)
@@ -438,16 +468,17 @@ sys.stdout.write(np.concatenate(solves).tobytes().hex())
 
 
 @requires_cholmod
-@pytest.mark.parametrize("split", [False, True], ids=["one-part", "split"])
-def test_cholmod_single_precision_factor_is_the_same_on_one_or_two_threads(split):
+@pytest.mark.parametrize("kind", ["one-part", "split", "bordered"])
+def test_cholmod_single_precision_factor_is_the_same_on_one_or_two_threads(kind):
     # Two groups of subtrees are factored side by side where two cores are
-    # free, and a large factor's solves go through two groups too; neither
-    # the factor nor the solves may depend on it (nor on which thread ran which).
+    # free, a large supernode's dense steps are shared out by blocks, and a
+    # large factor's solves go through two groups too; neither the factor nor
+    # the solves may depend on it (nor on which thread ran which).
     import subprocess
     import sys
 
     def factor_bytes(threads):
-        done = subprocess.run([sys.executable, "-c", _FACTOR_IN_A_PROCESS, "split" if split else "one-part"],
+        done = subprocess.run([sys.executable, "-c", _FACTOR_IN_A_PROCESS, kind],
                               capture_output=True, text=True,
                               env={**os.environ, "OMP_NUM_THREADS": str(threads),
                                    "PYTHONPATH": os.path.dirname(__file__)}, check=True)

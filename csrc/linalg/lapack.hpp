@@ -38,6 +38,7 @@
 #define spotrf_ FASTILT_BLAS(spotrf_)
 #define ssyrk_ FASTILT_BLAS(ssyrk_)
 #define strsm_ FASTILT_BLAS(strsm_)
+#define sgemm_ FASTILT_BLAS(sgemm_)
 #define openblas_get_num_threads FASTILT_BLAS(openblas_get_num_threads)
 #define openblas_set_num_threads FASTILT_BLAS(openblas_set_num_threads)
 #endif
@@ -103,6 +104,9 @@ void strsm_(const char* side, const char* uplo, const char* transa, const char* 
             const int* n, const float* alpha, const float* a, const int* lda, float* b,
             const int* ldb, std::size_t side_len, std::size_t uplo_len, std::size_t transa_len,
             std::size_t diag_len);
+void sgemm_(const char* transa, const char* transb, const int* m, const int* n, const int* k, const float* alpha,
+            const float* a, const int* lda, const float* b, const int* ldb, const float* beta, float* c,
+            const int* ldc, std::size_t transa_len, std::size_t transb_len);
 
 // OpenBLAS's thread control, declared weak: other BLAS libraries lack it and
 // the symbols are then null (see BlasThreads in cholesky.hpp).

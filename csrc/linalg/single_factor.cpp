@@ -11,6 +11,7 @@
 #include "free_cores.hpp"
 #include "lapack.hpp"
 #include "panels.hpp"
+#include "shared_dense.hpp"
 
 namespace fastilt {
 namespace {
@@ -370,7 +371,7 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
       }
       values_[slot_[p]] += static_cast<float>(values[p]);
     }
-    done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1);
+    done[g] = eliminate(L, split_.group[g], scratch_[g], g == 1, false);
   });
   if (!done[0] || !done[1]) return false;
   for (const std::int64_t s : split_.top) {
@@ -380,13 +381,13 @@ bool SingleFactor::factorize(const cholmod_factor& L, const std::int64_t* indptr
 #pragma omp simd
     for (Index i = 0; i < size; ++i) block[i] += gathered[i];
   }
-  if (!eliminate(L, split_.top, scratch_[0], false)) return false;
+  if (!eliminate(L, split_.top, scratch_[0], false, true)) return false;
   factor_ = &L;
   return true;
 }
 
 bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int64_t>& order, Scratch& scratch,
-                             bool gather_top) {
+                             bool gather_top, bool on_free_cores) {
   const Supernodes sn(L);
   const char kLower = 'L', kRight = 'R', kTranspose = 'T', kNo = 'N', kNonUnit = 'N';
   const float kOne = 1.0f, kZero = 0.0f;
@@ -394,21 +395,30 @@ bool SingleFactor::eliminate(const cholmod_factor& L, const std::vector<std::int
     const Index columns = sn.columns(s), rows = sn.row_count(s), below = rows - columns;
     float* block = values_.data() + sn.value_start[s];
     const int nc = static_cast<int>(columns), nr = static_cast<int>(rows), m = static_cast<int>(below);
+    const bool shared = on_free_cores && static_cast<double>(columns) * columns * rows >= kSharedDenseWork;
     int info = 0;
-    spotrf_(&kLower, &nc, block, &nr, &info, 1);
+    if (shared)
+      info = shared_cholesky(block, nc, nr);
+    else
+      spotrf_(&kLower, &nc, block, &nr, &info, 1);
     if (info != 0) return false;
     // The rows below: B := B L₁₁⁻ᵀ, and the supernode is final (copied to
     // the solves' panels while in cache); then their update C = B Bᵀ (lower
     // triangle), subtracted from the columns of the later supernodes that
     // these rows are.
-    if (below > 0)
+    if (below > 0 && shared)
+      shared_solve_rows(block, nc, nr, block + columns, m, nr);
+    else if (below > 0)
       strsm_(&kRight, &kLower, &kTranspose, &kNonUnit, &m, &nc, &kOne, block, &nr, block + columns, &nr, 1, 1, 1, 1);
     to_panels(block, columns, rows, panels_.data() + panel_start_[s]);
     if (below == 0) continue;
     float* update = scratch.update.data();
     Index* relative = scratch.relative.data();
     Index* run_end = scratch.run_end.data();
-    ssyrk_(&kLower, &kNo, &m, &nc, &kOne, block + columns, &nr, &kZero, update, &m, 1, 1);
+    if (shared)
+      shared_rank_update(block + columns, m, nc, nr, kOne, kZero, update, m);
+    else
+      ssyrk_(&kLower, &kNo, &m, &nc, &kOne, block + columns, &nr, &kZero, update, &m, 1, 1);
     const Index* row = sn.rows + sn.row_start[s] + columns;  // sorted
     for (Index q = 0; q < below;) {
       const Index t = supernode_of_[row[q]], t_rows = sn.row_count(t);

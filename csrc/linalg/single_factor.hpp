@@ -127,8 +127,10 @@ class SingleFactor {
   // Factors the supernodes `order` (in increasing order), each one's update
   // subtracted from the supernodes it reaches, those of the top into
   // top_updates_ where `gather_top`; false where a pivot is not positive.
+  // `on_free_cores`: large supernodes' dense steps shared out over the free
+  // cores (shared_dense.hpp; the top, which nothing else runs beside).
   bool eliminate(const cholmod_factor& L, const std::vector<std::int64_t>& order, Scratch& scratch,
-                 bool gather_top);
+                 bool gather_top, bool on_free_cores);
 };
 
 }  // namespace fastilt
