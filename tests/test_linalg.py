@@ -430,7 +430,10 @@ def bordered(blocks=2, block=600, border=700, seed=0):
     n = blocks * block + border
     t = sp.diags_array([-np.ones(block - 1), 4 * np.ones(block), -np.ones(block - 1)], offsets=[-1, 0, 1])
     inner = sp.block_diag([t] * blocks)
-    coupling = sp.random_array((border, blocks * block), density=0.01, rng=rng) * 0.1
+    links = border * blocks * block // 100  # 1% of the border's couplings to the blocks
+    coupling = sp.csc_array((0.1 * rng.random(links), (rng.integers(0, border, links),
+                                                       rng.integers(0, blocks * block, links))),
+                            shape=(border, blocks * block))
     dense = rng.standard_normal((border, border)) / border
     a = sp.block_array([[inner, coupling.T], [coupling, sp.csc_array(dense @ dense.T + 4 * np.eye(border))]])
     a = sp.csc_array(a)
