@@ -1,6 +1,7 @@
 #include "free_cores.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #ifdef __linux__
 #include <pthread.h>
@@ -14,8 +15,8 @@ namespace {
 // Regions shorter than this tell nothing (a thread woken on a free core
 // starts within tens of microseconds).
 constexpr Clock::duration kShortest = std::chrono::microseconds(500);
-// Threads pay when the region takes at most this share of the caller's time
-// alone (estimated from its own parts).
+// Threads pay when the region takes at most this share of the CPU time its
+// threads spent on its parts (what one thread alone would have taken).
 constexpr double kWorthwhile = 0.8;
 // The first stretch on one thread after a slow region, doubled at each slow
 // region in a row up to the longest; a worthwhile region resets it.
@@ -39,16 +40,29 @@ int team_size(int parts) {
 #endif
 }
 
-void record(int parts, int caller_parts, Clock::duration caller_busy, Clock::duration wall) {
+void record(Clock::duration work, Clock::duration wall) {
   if (wall < kShortest) return;
-  const double alone = caller_parts > 0 ? static_cast<double>(caller_busy.count()) * parts / caller_parts : 0.0;
-  if (alone > 0 && static_cast<double>(wall.count()) <= kWorthwhile * alone) {
+  // The threads' CPU time is what the parts cost, on one thread as on two
+  // (a part that reads memory the other's left in cache takes longer, and
+  // the region's wall time then says nothing about a late helper); a helper
+  // without a core adds to the wall time, not to the CPU time.
+  if (static_cast<double>(wall.count()) <= kWorthwhile * static_cast<double>(work.count())) {
     next_solo.store(kFirstSolo.count(), std::memory_order_relaxed);
     return;
   }
   const Clock::rep solo = next_solo.load(std::memory_order_relaxed);
   solo_until.store((Clock::now().time_since_epoch() + Clock::duration(solo)).count(), std::memory_order_relaxed);
   next_solo.store(std::min(2 * solo, kLongestSolo.count()), std::memory_order_relaxed);
+}
+
+Clock::duration thread_cpu_time() {
+#ifdef CLOCK_THREAD_CPUTIME_ID
+  timespec t{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0)
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(t.tv_sec) +
+                                                       std::chrono::nanoseconds(t.tv_nsec));
+#endif
+  return Clock::now().time_since_epoch();
 }
 
 #ifdef __linux__

@@ -7,10 +7,13 @@
 // pays that wait in every region and runs slower than on one thread.  Here
 // the parts of a region are claimed by whichever thread is free, so the caller
 // does them all if its helper does not come; and a region that two threads
-// did not make clearly faster than the caller alone would have (its helper
-// started late, or lost its core midway) keeps the following regions on the
-// calling thread for a while (longer while it keeps happening), after which
-// two threads are tried again.  Parts should take about the same time.
+// did not make clearly faster than one thread would have (its helper started
+// late, or lost its core midway) keeps the following regions on the calling
+// thread for a while (longer while it keeps happening), after which two
+// threads are tried again.  "One thread" is the CPU time the threads spent on
+// the parts: parts of unequal cost (a group of a factor's solve that the
+// cache left cold, measured twice as long as its twin) are judged by what
+// they cost, not as if each took the caller's time.
 //
 // Where the helper runs matters too.  Woken while every core is busy, Linux
 // tends to put it on the core of the thread that woke it (the caller), where
@@ -43,9 +46,13 @@ using Clock = std::chrono::steady_clock;
 // region, otherwise min(parts, OpenMP's thread count).
 int team_size(int parts);
 
-// What a region on several threads took: `wall` in all, of which the caller
-// spent `caller_busy` on `caller_parts` of its `parts` parts.
-void record(int parts, int caller_parts, Clock::duration caller_busy, Clock::duration wall);
+// The CPU time this thread has used (a steady clock where the platform has
+// no per-thread clock).
+Clock::duration thread_cpu_time();
+
+// What a region on several threads took: `wall` in all, while its threads
+// spent `work` of CPU time on its parts.
+void record(Clock::duration work, Clock::duration wall);
 
 // The CPU this thread runs on now (-1 where unknown).
 int current_cpu();
@@ -70,9 +77,8 @@ void for_each_part(int parts, const Body& body) {
   }
   std::vector<std::exception_ptr> errors(parts);
   std::atomic<int> next{1};
-  int caller_parts = 0;
+  std::atomic<free_cores::Clock::rep> work{0};
   const auto start = free_cores::Clock::now();
-  free_cores::Clock::duration caller_busy{};
   const int caller_cpu = free_cores::current_cpu();
 #pragma omp parallel num_threads(threads)
   {
@@ -82,17 +88,17 @@ void for_each_part(int parts, const Body& body) {
     const bool caller = true;
 #endif
     if (!caller) free_cores::stay_off(caller_cpu);
+    const auto used = free_cores::thread_cpu_time();
     for (int p = caller ? 0 : next.fetch_add(1); p < parts; p = next.fetch_add(1)) {
-      if (caller) ++caller_parts;
       try {
         body(p);
       } catch (...) {
         errors[p] = std::current_exception();
       }
     }
-    if (caller) caller_busy = free_cores::Clock::now() - start;
+    work += (free_cores::thread_cpu_time() - used).count();
   }
-  free_cores::record(parts, caller_parts, caller_busy, free_cores::Clock::now() - start);
+  free_cores::record(free_cores::Clock::duration(work.load()), free_cores::Clock::now() - start);
   for (const auto& error : errors)
     if (error) std::rethrow_exception(error);
 }
